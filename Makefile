@@ -1,0 +1,44 @@
+# Every target uses the project's own virtual environment in .venv/ (created on first use).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install demo serve test lint check bench clean-db
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make demo: set up everything and serve the portal with a generated medium council on http://127.0.0.1:8000
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo_setup
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+serve: install
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+## make test: the whole test suite
+test: install
+	$(PY) manage.py makemigrations --check --dry-run --settings=portal.settings.test
+	$(PY) -m pytest -n 2 --dist loadfile
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: install
+	DJANGO_SECRET_KEY=check-only-$$(date +%s)-not-a-real-secret-key-0123456789abcdefghij \
+	$(PY) manage.py check --deploy --fail-level WARNING --settings=portal.settings.prod
+
+bench: install
+	$(PY) manage.py generate_demo --size large --seed 1 --bundle var/bench-large
+	$(PY) manage.py import_bundle var/bench-large
+
+clean-db:
+	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm

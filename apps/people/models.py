@@ -1,0 +1,41 @@
+from django.db import models
+from django.db.models import F, Q
+
+from apps.core.fields import code_in
+
+from .choices import Ethnicity, Sex
+
+
+class Child(models.Model):
+    """A child known to children's social care, by the LA's child ID. Unborn children have an expected date
+    of birth and no date of birth yet."""
+
+    child_id = models.CharField("child ID", max_length=40, unique=True)
+    given_name = models.CharField(max_length=100, blank=True)
+    family_name = models.CharField(max_length=100, blank=True)
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    date_of_birth = models.DateField(null=True, blank=True)
+    expected_date_of_birth = models.DateField(null=True, blank=True)
+    ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, blank=True)
+    disability = models.BooleanField(null=True, blank=True)
+    uasc = models.BooleanField("UASC", null=True, blank=True)
+    uasc_ceased_date = models.DateField("UASC ceased", null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "children"
+        ordering = ["child_id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(child_id=""), name="child_id_not_blank"),
+            models.CheckConstraint(condition=code_in("sex", Sex, blank_ok=False), name="child_sex_valid"),
+            models.CheckConstraint(condition=code_in("ethnicity", Ethnicity), name="child_ethnicity_valid"),
+            models.CheckConstraint(
+                condition=Q(uasc_ceased_date__isnull=True)
+                | Q(date_of_birth__isnull=True)
+                | Q(uasc_ceased_date__gte=F("date_of_birth")),
+                name="child_uasc_ceased_after_birth",
+            ),
+        ]
+        indexes = [models.Index(fields=["date_of_birth"])]
+
+    def __str__(self):
+        return self.child_id

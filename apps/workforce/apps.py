@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WorkforceConfig(AppConfig):
+    name = "apps.workforce"
+    verbose_name = "Workforce, practice quality and Families First"
