@@ -14,7 +14,6 @@ class OrgUnit(models.Model):
     Every measure is computed for each node; records name the team that holds them. Services and teams come
     from `teams.csv`; the LA node comes from settings (COUNCIL_CODE / COUNCIL_NAME)."""
 
-
     code = models.CharField(max_length=40, unique=True)
     name = models.CharField(max_length=200)
     level = models.CharField(max_length=10, choices=OrgLevel.choices)
@@ -56,3 +55,20 @@ class Population(models.Model):
 
     def __str__(self):
         return f"{self.year}/{(self.year + 1) % 100:02d}: {self.age_0_17:,}"
+
+
+class WorkingDay(models.Model):
+    """The working-day calendar as a table, so durations can be computed in SQL: `ordinal` is the number of
+    working days from 1900-01-01 up to and including `date` (apps.core.workdays.working_day_ordinal), and a
+    duration A -> B in working days is ordinal(B) - ordinal(A). Filled by apps.core.derived.ensure_calendar
+    from the `holidays` package; refreshed when the package learns a new one-off holiday."""
+
+    date = models.DateField(primary_key=True)
+    ordinal = models.IntegerField()
+    is_working = models.BooleanField()
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} ({'working' if self.is_working else 'non-working'} #{self.ordinal})"

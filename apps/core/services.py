@@ -11,7 +11,9 @@ def ensure_la() -> OrgUnit:
     """The LA node from settings, created on first use and renamed if the settings changed."""
     la = OrgUnit.objects.filter(level=OrgLevel.LA).first()
     if la is None:
-        return OrgUnit.objects.create(code=settings.COUNCIL_CODE, name=settings.COUNCIL_NAME, level=OrgLevel.LA)
+        return OrgUnit.objects.create(
+            code=settings.COUNCIL_CODE, name=settings.COUNCIL_NAME, level=OrgLevel.LA
+        )
     if (la.code, la.name) != (settings.COUNCIL_CODE, settings.COUNCIL_NAME):
         la.code, la.name = settings.COUNCIL_CODE, settings.COUNCIL_NAME
         la.save(update_fields=["code", "name"])
