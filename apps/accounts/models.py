@@ -16,7 +16,6 @@ class User(AbstractUser):
     """A portal user. The role decides what they may see; org units (services, teams) scope child-level lists
     for managers."""
 
-
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
     org_units = models.ManyToManyField("core.OrgUnit", blank=True, related_name="members")
 

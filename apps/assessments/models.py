@@ -32,9 +32,12 @@ class Assessment(models.Model):
         ordering = ["-start_date"]
         constraints = [
             models.CheckConstraint(condition=~Q(assessment_id=""), name="assessment_id_not_blank"),
-            models.CheckConstraint(condition=code_in("outcome", AssessmentOutcome), name="assessment_outcome_valid"),
             models.CheckConstraint(
-                condition=ends_after_starts("authorised_date", "start_date"), name="assessment_authorised_after_start"
+                condition=code_in("outcome", AssessmentOutcome), name="assessment_outcome_valid"
+            ),
+            models.CheckConstraint(
+                condition=ends_after_starts("authorised_date", "start_date"),
+                name="assessment_authorised_after_start",
             ),
         ]
         indexes = [models.Index(fields=["authorised_date"]), models.Index(fields=["start_date"])]
@@ -49,7 +52,11 @@ class StrategyDiscussion(models.Model):
     discussion_id = models.CharField("discussion ID", max_length=40, unique=True)
     child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="strategy_discussions")
     referral = models.ForeignKey(
-        "frontdoor.Referral", null=True, blank=True, on_delete=models.PROTECT, related_name="strategy_discussions"
+        "frontdoor.Referral",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="strategy_discussions",
     )
     held_date = models.DateField()
     completed = models.BooleanField(null=True, blank=True)
@@ -113,7 +120,12 @@ class Conference(models.Model):
     conference_id = models.CharField("conference ID", max_length=40, unique=True)
     child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="conferences")
     s47 = models.ForeignKey(
-        S47Enquiry, null=True, blank=True, on_delete=models.PROTECT, related_name="conferences", verbose_name="S47"
+        S47Enquiry,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="conferences",
+        verbose_name="S47",
     )
     kind = models.CharField(max_length=12, choices=ConferenceKind.choices)
     held_date = models.DateField()

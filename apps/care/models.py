@@ -38,7 +38,9 @@ class CareEpisode(models.Model):
     placement_inside_la = models.BooleanField("placed inside the LA", null=True, blank=True)
     end_date = models.DateField("end (DEC)", null=True, blank=True)
     reason_ceased = models.CharField(max_length=3, choices=ReasonCeased.choices, blank=True)
-    reason_placement_change = models.CharField(max_length=6, choices=ReasonPlacementChange.choices, blank=True)
+    reason_placement_change = models.CharField(
+        max_length=6, choices=ReasonPlacementChange.choices, blank=True
+    )
     team = models.ForeignKey(
         "core.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="care_episodes"
     )
@@ -52,12 +54,18 @@ class CareEpisode(models.Model):
         ordering = ["child", "start_date"]
         constraints = [
             models.CheckConstraint(condition=~Q(episode_id=""), name="care_episode_id_not_blank"),
-            models.CheckConstraint(condition=code_in("rne", ReasonNewEpisode, blank_ok=False), name="care_rne_valid"),
+            models.CheckConstraint(
+                condition=code_in("rne", ReasonNewEpisode, blank_ok=False), name="care_rne_valid"
+            ),
             models.CheckConstraint(
                 condition=code_in("legal_status", LegalStatus, blank_ok=False), name="care_legal_status_valid"
             ),
-            models.CheckConstraint(condition=code_in("category_of_need", CategoryOfNeed), name="care_cin_valid"),
-            models.CheckConstraint(condition=code_in("placement_type", PlacementType), name="care_placement_valid"),
+            models.CheckConstraint(
+                condition=code_in("category_of_need", CategoryOfNeed), name="care_cin_valid"
+            ),
+            models.CheckConstraint(
+                condition=code_in("placement_type", PlacementType), name="care_placement_valid"
+            ),
             models.CheckConstraint(
                 condition=code_in("placement_provider", PlacementProvider), name="care_provider_valid"
             ),
@@ -65,7 +73,9 @@ class CareEpisode(models.Model):
             models.CheckConstraint(
                 condition=code_in("reason_placement_change", ReasonPlacementChange), name="care_rpc_valid"
             ),
-            models.CheckConstraint(condition=ends_after_starts("end_date", "start_date"), name="care_end_after_start"),
+            models.CheckConstraint(
+                condition=ends_after_starts("end_date", "start_date"), name="care_end_after_start"
+            ),
             # An episode with an end has a reason it ended, and an open one has none.
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True, reason_ceased="") | Q(end_date__isnull=False),
@@ -96,7 +106,9 @@ class CLAReview(models.Model):
         ordering = ["-review_date"]
         constraints = [
             models.CheckConstraint(condition=~Q(review_id=""), name="cla_review_id_not_blank"),
-            models.CheckConstraint(condition=code_in("participation", Participation), name="cla_review_pn_valid"),
+            models.CheckConstraint(
+                condition=code_in("participation", Participation), name="cla_review_pn_valid"
+            ),
         ]
         indexes = [models.Index(fields=["review_date"]), models.Index(fields=["child", "review_date"])]
 
@@ -118,9 +130,12 @@ class HealthAssessment(models.Model):
     class Meta:
         ordering = ["-completed_date"]
         constraints = [
-            models.CheckConstraint(condition=~Q(health_assessment_id=""), name="health_assessment_id_not_blank"),
             models.CheckConstraint(
-                condition=code_in("kind", HealthAssessmentKind, blank_ok=False), name="health_assessment_kind_valid"
+                condition=~Q(health_assessment_id=""), name="health_assessment_id_not_blank"
+            ),
+            models.CheckConstraint(
+                condition=code_in("kind", HealthAssessmentKind, blank_ok=False),
+                name="health_assessment_kind_valid",
             ),
         ]
         indexes = [models.Index(fields=["child", "kind", "completed_date"])]
@@ -145,8 +160,12 @@ class MissingEpisode(models.Model):
         ordering = ["-start_date"]
         constraints = [
             models.CheckConstraint(condition=~Q(episode_id=""), name="missing_id_not_blank"),
-            models.CheckConstraint(condition=code_in("kind", MissingKind, blank_ok=False), name="missing_kind_valid"),
-            models.CheckConstraint(condition=ends_after_starts("end_date", "start_date"), name="missing_end_after_start"),
+            models.CheckConstraint(
+                condition=code_in("kind", MissingKind, blank_ok=False), name="missing_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=ends_after_starts("end_date", "start_date"), name="missing_end_after_start"
+            ),
         ]
         indexes = [models.Index(fields=["start_date"]), models.Index(fields=["end_date"])]
 
@@ -167,7 +186,11 @@ class CareLeaverStatus(models.Model):
     accommodation = models.CharField(max_length=1, choices=Accommodation.choices, blank=True)
     accommodation_suitable = models.BooleanField(null=True, blank=True)
     pa_worker = models.ForeignKey(
-        "workforce.Worker", null=True, blank=True, on_delete=models.PROTECT, related_name="care_leavers",
+        "workforce.Worker",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="care_leavers",
         verbose_name="personal adviser",
     )
     pathway_plan_review_date = models.DateField(null=True, blank=True)
@@ -178,9 +201,13 @@ class CareLeaverStatus(models.Model):
         ordering = ["child", "-status_date"]
         constraints = [
             models.UniqueConstraint(fields=["child", "status_date"], name="care_leaver_one_status_per_date"),
-            models.CheckConstraint(condition=code_in("eligibility", Eligibility), name="care_leaver_eligibility_valid"),
+            models.CheckConstraint(
+                condition=code_in("eligibility", Eligibility), name="care_leaver_eligibility_valid"
+            ),
             models.CheckConstraint(condition=code_in("in_touch", InTouch), name="care_leaver_in_touch_valid"),
-            models.CheckConstraint(condition=code_in("activity", Activity), name="care_leaver_activity_valid"),
+            models.CheckConstraint(
+                condition=code_in("activity", Activity), name="care_leaver_activity_valid"
+            ),
             models.CheckConstraint(
                 condition=code_in("accommodation", Accommodation), name="care_leaver_accommodation_valid"
             ),
@@ -245,8 +272,12 @@ class Proceeding(models.Model):
         ordering = ["-start_date"]
         constraints = [
             models.CheckConstraint(condition=~Q(proceeding_id=""), name="proceeding_id_not_blank"),
-            models.CheckConstraint(condition=code_in("kind", ProceedingKind, blank_ok=False), name="proceeding_kind_valid"),
-            models.CheckConstraint(condition=code_in("outcome", ProceedingOutcome), name="proceeding_outcome_valid"),
+            models.CheckConstraint(
+                condition=code_in("kind", ProceedingKind, blank_ok=False), name="proceeding_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=code_in("outcome", ProceedingOutcome), name="proceeding_outcome_valid"
+            ),
             models.CheckConstraint(
                 condition=ends_after_starts("end_date", "start_date"), name="proceeding_end_after_start"
             ),
@@ -270,7 +301,9 @@ class LifeStoryWork(models.Model):
         ordering = ["child", "start_date"]
         constraints = [
             models.UniqueConstraint(fields=["child", "start_date"], name="life_story_one_per_start"),
-            models.CheckConstraint(condition=ends_after_starts("end_date", "start_date"), name="life_story_end_after_start"),
+            models.CheckConstraint(
+                condition=ends_after_starts("end_date", "start_date"), name="life_story_end_after_start"
+            ),
         ]
         indexes = [models.Index(fields=["start_date", "end_date"])]
 

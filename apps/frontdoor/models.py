@@ -17,7 +17,9 @@ class Contact(models.Model):
     final_rag = models.CharField("final BRAG", max_length=5, choices=Rag.choices, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=12, choices=ContactOutcome.choices, blank=True)
-    team = models.ForeignKey("core.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="contacts")
+    team = models.ForeignKey(
+        "core.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="contacts"
+    )
 
     class Meta:
         ordering = ["-received_at"]
@@ -26,9 +28,12 @@ class Contact(models.Model):
             models.CheckConstraint(condition=code_in("source", ReferralSource), name="contact_source_valid"),
             models.CheckConstraint(condition=code_in("initial_rag", Rag), name="contact_initial_rag_valid"),
             models.CheckConstraint(condition=code_in("final_rag", Rag), name="contact_final_rag_valid"),
-            models.CheckConstraint(condition=code_in("outcome", ContactOutcome), name="contact_outcome_valid"),
             models.CheckConstraint(
-                condition=ends_after_starts("decided_at", "received_at"), name="contact_decided_after_received"
+                condition=code_in("outcome", ContactOutcome), name="contact_outcome_valid"
+            ),
+            models.CheckConstraint(
+                condition=ends_after_starts("decided_at", "received_at"),
+                name="contact_decided_after_received",
             ),
         ]
         indexes = [models.Index(fields=["received_at"]), models.Index(fields=["decided_at"])]
@@ -42,12 +47,16 @@ class Referral(models.Model):
 
     referral_id = models.CharField("referral ID", max_length=40, unique=True)
     child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="referrals")
-    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals")
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
+    )
     referral_date = models.DateField()
     source = models.CharField(max_length=2, choices=ReferralSource.choices, blank=True)
     primary_need = models.CharField(max_length=2, choices=PrimaryNeed.choices, blank=True)
     nfa = models.BooleanField("no further action", null=True, blank=True)
-    team = models.ForeignKey("core.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="referrals")
+    team = models.ForeignKey(
+        "core.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
+    )
     worker = models.ForeignKey(
         "workforce.Worker", null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
     )
@@ -59,12 +68,15 @@ class Referral(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(referral_id=""), name="referral_id_not_blank"),
             models.CheckConstraint(condition=code_in("source", ReferralSource), name="referral_source_valid"),
-            models.CheckConstraint(condition=code_in("primary_need", PrimaryNeed), name="referral_need_valid"),
+            models.CheckConstraint(
+                condition=code_in("primary_need", PrimaryNeed), name="referral_need_valid"
+            ),
             models.CheckConstraint(
                 condition=code_in("closure_reason", ClosureReason), name="referral_closure_reason_valid"
             ),
             models.CheckConstraint(
-                condition=ends_after_starts("closure_date", "referral_date"), name="referral_closed_after_opened"
+                condition=ends_after_starts("closure_date", "referral_date"),
+                name="referral_closed_after_opened",
             ),
         ]
         indexes = [models.Index(fields=["referral_date"]), models.Index(fields=["child", "referral_date"])]
@@ -87,7 +99,8 @@ class EarlyHelpEpisode(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(episode_id=""), name="early_help_id_not_blank"),
             models.CheckConstraint(
-                condition=ends_after_starts("completion_date", "start_date"), name="early_help_end_after_start"
+                condition=ends_after_starts("completion_date", "start_date"),
+                name="early_help_end_after_start",
             ),
         ]
         indexes = [models.Index(fields=["start_date"]), models.Index(fields=["completion_date"])]

@@ -22,8 +22,6 @@ class ImportStatus(models.TextChoices):
 class ImportRun(models.Model):
     """One attempt to load data, successful or not: who, what, when, counts and every error found."""
 
-
-
     kind = models.CharField(max_length=20, choices=ImportKind.choices)
     source = models.CharField(max_length=500, help_text="file or folder read")
     dry_run = models.BooleanField(default=False)
@@ -44,7 +42,9 @@ class ImportRun(models.Model):
         ordering = ["-started_at"]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=ImportKind.values), name="import_run_kind_valid"),
-            models.CheckConstraint(condition=Q(status__in=ImportStatus.values), name="import_run_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=ImportStatus.values), name="import_run_status_valid"
+            ),
         ]
 
     def __str__(self):

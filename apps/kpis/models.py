@@ -24,10 +24,12 @@ class EnteredMeasure(models.Model):
             ),
             # A figure is either given as a value or as numerator/denominator; never nothing.
             models.CheckConstraint(
-                condition=Q(value__isnull=False) | Q(numerator__isnull=False), name="entered_measure_has_figure"
+                condition=Q(value__isnull=False) | Q(numerator__isnull=False),
+                name="entered_measure_has_figure",
             ),
             models.CheckConstraint(
-                condition=Q(denominator__isnull=True) | Q(denominator__gte=0), name="entered_measure_denominator_ok"
+                condition=Q(denominator__isnull=True) | Q(denominator__gte=0),
+                name="entered_measure_denominator_ok",
             ),
         ]
         indexes = [models.Index(fields=["period"])]

@@ -16,14 +16,18 @@ class CINPlan(models.Model):
     )
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
-    team = models.ForeignKey("core.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="cin_plans")
+    team = models.ForeignKey(
+        "core.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="cin_plans"
+    )
 
     class Meta:
         verbose_name = "CIN plan"
         ordering = ["-start_date"]
         constraints = [
             models.CheckConstraint(condition=~Q(plan_id=""), name="cin_plan_id_not_blank"),
-            models.CheckConstraint(condition=ends_after_starts("end_date", "start_date"), name="cin_plan_end_after_start"),
+            models.CheckConstraint(
+                condition=ends_after_starts("end_date", "start_date"), name="cin_plan_end_after_start"
+            ),
         ]
         indexes = [models.Index(fields=["start_date", "end_date"])]
 
@@ -43,16 +47,24 @@ class CPPlan(models.Model):
     end_date = models.DateField(null=True, blank=True)
     initial_category = models.CharField(max_length=3, choices=AbuseCategory.choices, blank=True)
     latest_category = models.CharField(max_length=3, choices=AbuseCategory.choices, blank=True)
-    team = models.ForeignKey("core.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="cp_plans")
+    team = models.ForeignKey(
+        "core.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="cp_plans"
+    )
 
     class Meta:
         verbose_name = "CP plan"
         ordering = ["-start_date"]
         constraints = [
             models.CheckConstraint(condition=~Q(plan_id=""), name="cp_plan_id_not_blank"),
-            models.CheckConstraint(condition=ends_after_starts("end_date", "start_date"), name="cp_plan_end_after_start"),
-            models.CheckConstraint(condition=code_in("initial_category", AbuseCategory), name="cp_initial_category_valid"),
-            models.CheckConstraint(condition=code_in("latest_category", AbuseCategory), name="cp_latest_category_valid"),
+            models.CheckConstraint(
+                condition=ends_after_starts("end_date", "start_date"), name="cp_plan_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=code_in("initial_category", AbuseCategory), name="cp_initial_category_valid"
+            ),
+            models.CheckConstraint(
+                condition=code_in("latest_category", AbuseCategory), name="cp_latest_category_valid"
+            ),
         ]
         indexes = [
             models.Index(fields=["start_date", "end_date"]),
@@ -73,13 +85,17 @@ class Visit(models.Model):
     kind = models.CharField(max_length=12, choices=VisitKind.choices)
     seen = models.BooleanField(null=True, blank=True)
     seen_alone = models.BooleanField(null=True, blank=True)
-    worker = models.ForeignKey("workforce.Worker", null=True, blank=True, on_delete=models.PROTECT, related_name="visits")
+    worker = models.ForeignKey(
+        "workforce.Worker", null=True, blank=True, on_delete=models.PROTECT, related_name="visits"
+    )
 
     class Meta:
         ordering = ["-visit_date"]
         constraints = [
             models.CheckConstraint(condition=~Q(visit_id=""), name="visit_id_not_blank"),
-            models.CheckConstraint(condition=code_in("kind", VisitKind, blank_ok=False), name="visit_kind_valid"),
+            models.CheckConstraint(
+                condition=code_in("kind", VisitKind, blank_ok=False), name="visit_kind_valid"
+            ),
         ]
         indexes = [models.Index(fields=["child", "kind", "visit_date"]), models.Index(fields=["visit_date"])]
 

@@ -22,7 +22,9 @@ class Worker(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=~Q(worker_id=""), name="worker_id_not_blank"),
-            models.CheckConstraint(condition=code_in("employment", Employment), name="worker_employment_valid"),
+            models.CheckConstraint(
+                condition=code_in("employment", Employment), name="worker_employment_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(fte__isnull=True) | Q(fte__gt=0, fte__lte=2), name="worker_fte_range"
             ),
@@ -51,9 +53,15 @@ class Post(models.Model):
         ordering = ["post_id"]
         constraints = [
             models.CheckConstraint(condition=~Q(post_id=""), name="post_id_not_blank"),
-            models.CheckConstraint(condition=code_in("status", PostStatus, blank_ok=False), name="post_status_valid"),
-            models.CheckConstraint(condition=Q(fte__isnull=True) | Q(fte__gt=0, fte__lte=2), name="post_fte_range"),
-            models.CheckConstraint(condition=ends_after_starts("end_date", "start_date"), name="post_end_after_start"),
+            models.CheckConstraint(
+                condition=code_in("status", PostStatus, blank_ok=False), name="post_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(fte__isnull=True) | Q(fte__gt=0, fte__lte=2), name="post_fte_range"
+            ),
+            models.CheckConstraint(
+                condition=ends_after_starts("end_date", "start_date"), name="post_end_after_start"
+            ),
         ]
         indexes = [models.Index(fields=["start_date", "end_date"])]
 
@@ -67,7 +75,9 @@ class Allocation(models.Model):
     allocation_id = models.CharField("allocation ID", max_length=40, unique=True)
     child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="allocations")
     team = models.ForeignKey("core.OrgUnit", on_delete=models.PROTECT, related_name="allocations")
-    worker = models.ForeignKey(Worker, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations")
+    worker = models.ForeignKey(
+        Worker, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations"
+    )
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
 
@@ -116,8 +126,12 @@ class Audit(models.Model):
     """A case audit with its grade and the grade of management oversight."""
 
     audit_id = models.CharField("audit ID", max_length=40, unique=True)
-    child = models.ForeignKey("people.Child", null=True, blank=True, on_delete=models.PROTECT, related_name="audits")
-    team = models.ForeignKey("core.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="audits")
+    child = models.ForeignKey(
+        "people.Child", null=True, blank=True, on_delete=models.PROTECT, related_name="audits"
+    )
+    team = models.ForeignKey(
+        "core.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="audits"
+    )
     completed_date = models.DateField()
     kind = models.CharField(max_length=10, choices=AuditKind.choices)
     grade = models.CharField(max_length=24, choices=Grade.choices, blank=True)
@@ -127,9 +141,13 @@ class Audit(models.Model):
         ordering = ["-completed_date"]
         constraints = [
             models.CheckConstraint(condition=~Q(audit_id=""), name="audit_id_not_blank"),
-            models.CheckConstraint(condition=code_in("kind", AuditKind, blank_ok=False), name="audit_kind_valid"),
+            models.CheckConstraint(
+                condition=code_in("kind", AuditKind, blank_ok=False), name="audit_kind_valid"
+            ),
             models.CheckConstraint(condition=code_in("grade", Grade), name="audit_grade_valid"),
-            models.CheckConstraint(condition=code_in("oversight_grade", Grade), name="audit_oversight_grade_valid"),
+            models.CheckConstraint(
+                condition=code_in("oversight_grade", Grade), name="audit_oversight_grade_valid"
+            ),
         ]
         indexes = [models.Index(fields=["completed_date"])]
 
@@ -151,10 +169,12 @@ class Family(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(family_id=""), name="family_id_not_blank"),
             models.CheckConstraint(
-                condition=ends_after_starts("outcome_met_date", "attached_date"), name="family_outcome_after_attached"
+                condition=ends_after_starts("outcome_met_date", "attached_date"),
+                name="family_outcome_after_attached",
             ),
             models.CheckConstraint(
-                condition=ends_after_starts("claimed_date", "attached_date"), name="family_claim_after_attached"
+                condition=ends_after_starts("claimed_date", "attached_date"),
+                name="family_claim_after_attached",
             ),
         ]
         indexes = [models.Index(fields=["attached_date"]), models.Index(fields=["claimed_date"])]
@@ -178,9 +198,13 @@ class FamilyMember(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["family", "person_id"], name="family_member_unique"),
             models.CheckConstraint(condition=~Q(person_id=""), name="family_member_id_not_blank"),
-            models.CheckConstraint(condition=code_in("role", FamilyRole, blank_ok=False), name="family_member_role_valid"),
+            models.CheckConstraint(
+                condition=code_in("role", FamilyRole, blank_ok=False), name="family_member_role_valid"
+            ),
             models.CheckConstraint(condition=code_in("sex", Sex), name="family_member_sex_valid"),
-            models.CheckConstraint(condition=code_in("ethnicity", Ethnicity), name="family_member_ethnicity_valid"),
+            models.CheckConstraint(
+                condition=code_in("ethnicity", Ethnicity), name="family_member_ethnicity_valid"
+            ),
         ]
 
     def __str__(self):
