@@ -1,0 +1,103 @@
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from apps.core.selectors import HELD_TABLES, data_held_summary
+from tests.factories import (
+    ChildFactory,
+    ContactFactory,
+    ImportRunFactory,
+    PopulationFactory,
+    ReferralFactory,
+    TeamFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_login_page_renders(client, settings):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert settings.COUNCIL_NAME in response.content.decode()
+    assert 'name="csrfmiddlewaretoken"' in response.content.decode()
+
+
+def test_login_then_logout(client):
+    UserFactory(username="ana")
+    response = client.post(reverse("login"), {"username": "ana", "password": "correct-horse-battery-staple"})
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    # Logout is a POST form (Django 5 refuses GET); it returns to the login page.
+    assert client.get(reverse("home")).status_code == 200
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_empty_database_renders(client):
+    client.force_login(UserFactory())
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "No data yet: run <code>make demo</code> or import a bundle" in body
+    assert "Nothing imported yet" in body
+
+
+def test_home_shows_council_counts_and_last_import(client, settings, django_assert_max_num_queries):
+    settings.COUNCIL_NAME = "Northby Borough Council"
+    team = TeamFactory(name="Assessment Team 1", parent__name="Safeguarding Service")
+    TeamFactory(name="Assessment Team 2", parent=team.parent)
+    children = ChildFactory.create_batch(3)
+    ContactFactory(child=children[0])
+    ContactFactory(child=children[1])
+    ReferralFactory(child=children[0], referral_date=date(2017, 11, 2))
+    ReferralFactory(child=children[1], referral_date=date(2019, 2, 28))
+    PopulationFactory(year=2018, age_0_17=51234)
+    ImportRunFactory(source="var/northby.zip", error_count=0)
+    user = UserFactory(first_name="Team", last_name="Manager", role="team_manager")
+    client.force_login(user)
+
+    # A fixed number of queries however many rows: one aggregate per record type, plus org, population, the
+    # last import, and the session/user lookups.
+    with django_assert_max_num_queries(len(HELD_TABLES) + 6):
+        response = client.get(reverse("home"))
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Northby Borough Council" in body
+    assert "Safeguarding Service" in body
+    assert "1 service, 2 teams" in body
+    assert "2018/19" in body and "51,234" in body
+    assert "var/northby.zip" in body and "Succeeded" in body
+    assert "2 Nov 2017" in body and "28 Feb 2019" in body
+    assert "No data yet" not in body
+
+    tables = {t["file"]: t for t in response.context["tables"]}
+    assert tables["children.csv"]["rows"] == 3
+    assert tables["contacts.csv"]["rows"] == 2
+    assert tables["referrals.csv"]["rows"] == 2
+    assert (tables["referrals.csv"]["first"], tables["referrals.csv"]["last"]) == (date(2017, 11, 2), date(2019, 2, 28))
+    assert tables["care_episodes.csv"]["rows"] == 0 and tables["care_episodes.csv"]["first"] is None
+    # The logout form posts with a CSRF token.
+    assert 'action="/accounts/logout/"' in body
+
+
+def test_summary_query_count_does_not_grow_with_rows(django_assert_num_queries):
+    ContactFactory.create_batch(5)
+    with django_assert_num_queries(len(HELD_TABLES) + 4):
+        data_held_summary()
+
+
+def test_every_bundle_record_model_is_summarised():
+    from apps.imports.bundle.spec import FILES
+
+    summarised = {t.model for t in HELD_TABLES}
+    shown_elsewhere = {"core.OrgUnit", "core.Population"}
+    assert {f.model for f in FILES} - shown_elsewhere <= summarised
