@@ -28,33 +28,39 @@ CALENDAR_START = date(1990, 1, 1)
 CALENDAR_END = date(2060, 12, 31)
 
 
-def ensure_calendar(start: date = CALENDAR_START, end: date = CALENDAR_END) -> int:
+def _calendar_row(d: date) -> tuple:
+    return (
+        workdays.working_day_ordinal(d),
+        workdays.is_working_day(d),
+        workdays.years_before(d, 1),
+        workdays.years_before(d, 2),
+    )
+
+
+CALENDAR_FIELDS = ["ordinal", "is_working", "year_ago", "two_years_ago"]
+
+
+def ensure_calendar(start: date = CALENDAR_START, end: date = CALENDAR_END, *, model=WorkingDay) -> int:
     """Make the WorkingDay table match the holidays package for [start, end]; returns rows written."""
     expected = {}
     d = start
     while d <= end:
-        expected[d] = (workdays.working_day_ordinal(d), workdays.is_working_day(d))
+        expected[d] = _calendar_row(d)
         d += timedelta(days=1)
-    existing = dict(
-        (
-            (day, (ordinal, working))
-            for day, ordinal, working in WorkingDay.objects.filter(
-                date__gte=start, date__lte=end
-            ).values_list("date", "ordinal", "is_working")
-        )
-    )
+    existing = {
+        row[0]: tuple(row[1:])
+        for row in model.objects.filter(date__gte=start, date__lte=end).values_list("date", *CALENDAR_FIELDS)
+    }
     if existing == expected:
         return 0
-    missing = [
-        WorkingDay(date=k, ordinal=o, is_working=w) for k, (o, w) in expected.items() if k not in existing
-    ]
+    missing = [model(date=k, **dict(zip(CALENDAR_FIELDS, v))) for k, v in expected.items() if k not in existing]
     changed = [
-        WorkingDay(date=k, ordinal=o, is_working=w)
-        for k, (o, w) in expected.items()
-        if k in existing and existing[k] != (o, w)
+        model(date=k, **dict(zip(CALENDAR_FIELDS, v)))
+        for k, v in expected.items()
+        if k in existing and existing[k] != v
     ]
-    WorkingDay.objects.bulk_create(missing, batch_size=5000)
-    WorkingDay.objects.bulk_update(changed, ["ordinal", "is_working"], batch_size=2000)
+    model.objects.bulk_create(missing, batch_size=5000)
+    model.objects.bulk_update(changed, CALENDAR_FIELDS, batch_size=2000)
     return len(missing) + len(changed)
 
 

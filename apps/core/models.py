@@ -66,6 +66,10 @@ class WorkingDay(models.Model):
     date = models.DateField(primary_key=True)
     ordinal = models.IntegerField()
     is_working = models.BooleanField()
+    # The same calendar date 1 and 2 years earlier (29 Feb -> 28 Feb), so "within 12 months / 2 years before"
+    # (re-referrals, repeat CP plans) is a plain comparison in SQL on any database.
+    year_ago = models.DateField(null=True)
+    two_years_ago = models.DateField(null=True)
 
     class Meta:
         ordering = ["date"]

@@ -69,3 +69,11 @@ def add_working_days(start: date, n: int) -> date:
 def first_working_day_after(d: date) -> date:
     """The first working day strictly after d (e.g. the freeze day after a month's last day)."""
     return add_working_days(d, 1)
+
+
+def years_before(d: date, years: int) -> date:
+    """The same calendar date `years` earlier; 29 February falls back to 28 February."""
+    try:
+        return d.replace(year=d.year - years)
+    except ValueError:
+        return d.replace(year=d.year - years, day=28)

@@ -16,6 +16,8 @@ class Migration(migrations.Migration):
                 ('date', models.DateField(primary_key=True, serialize=False)),
                 ('ordinal', models.IntegerField()),
                 ('is_working', models.BooleanField()),
+                ('year_ago', models.DateField(null=True)),
+                ('two_years_ago', models.DateField(null=True)),
             ],
             options={
                 'ordering': ['date'],
