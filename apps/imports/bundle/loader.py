@@ -1,0 +1,482 @@
+"""Validating a bundle and writing it, in two passes over the files so memory stays bounded.
+
+Pass 1 (`validate`) streams every file in spec order, parses each cell, checks keys, references and row rules
+and keeps only the key sets later files refer to. Nothing is written. Pass 2 (`apply`) re-reads each file in
+batches, compares every row with the stored one (by natural values: a foreign key as the referenced row's ID)
+and counts created/updated/unchanged; with write=True it also bulk-creates the new rows and bulk-updates the
+changed ones. The caller runs pass 2 inside one transaction.
+
+References are resolved against the bundle first and the database second; the database side is loaded
+lazily (one values_list query per target) only when some reference is not in the bundle, so importing into
+an empty database never reads the existing keys.
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+
+from apps.core.models import OrgLevel, OrgUnit
+
+from .errors import BundleAbort, BundleReport
+from .reader import BundleSource, CsvReadError, read_csv
+from .spec import FILES, REF_TARGETS, FileSpec
+from .validate import BAD, ROW_RULES, CellError, ColumnPlan, column_plans
+
+BATCH = 2000
+UPDATE_BATCH = 500
+# Refresh every child's derived fields (one pass, no IN lists) when more than this share changed.
+REFRESH_ALL_SHARE = 0.5
+
+_TARGET_LABELS = {
+    "children": "child",
+    "teams": "team",
+    "org_units": "team or service",
+    "workers": "worker",
+    "contacts": "contact",
+    "referrals": "referral",
+    "strategy_discussions": "strategy discussion",
+    "s47_enquiries": "S47 enquiry",
+    "families": "family",
+}
+
+
+@dataclass
+class FilePlan:
+    """A file's header resolved against its spec."""
+
+    spec: FileSpec
+    model: type[models.Model]
+    columns: list[ColumnPlan]  # the spec columns present in the header, spec order
+    index: dict[str, int]  # header position of each present column
+    width: int
+    has_key: bool  # every key column is present
+
+    @property
+    def filename(self) -> str:
+        return self.spec.filename
+
+
+def _batched(iterable: Iterable, size: int) -> Iterator[list]:
+    it = iter(iterable)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+class BundleLoader:
+    def __init__(self, source: BundleSource, report: BundleReport):
+        self.source = source
+        self.report = report
+        self.plans = {spec.name: column_plans(spec) for spec in FILES if spec.filename in source.files}
+        self.bundle_keys: dict[str, set] = {}  # ref target -> IDs declared in the bundle
+        self.broken: set[str] = set()  # targets whose file could not be read whole: refs to them not checked
+        self._db_keys: dict[str, set] = {}
+        self._pk_maps: dict[str, dict] = {}
+        self._episodes: dict[tuple, tuple[str, int]] = {}  # (child_id, start_date) -> (episode_id, line)
+        self.affected_children: set[str] = set()
+
+    @property
+    def present(self) -> list[FileSpec]:
+        return [spec for spec in FILES if spec.name in self.plans]
+
+    # == pass 1: validate =====================================================================================
+
+    def validate(self) -> None:
+        for spec in self.present:
+            try:
+                with self.source.open(spec.filename) as stream:
+                    rows = read_csv(stream)
+                    plan = self._header(spec, rows)
+                    if plan is None:
+                        self._mark_broken(spec)
+                    elif spec.name == "teams":
+                        self._validate_teams(plan, rows)
+                    else:
+                        self._validate_rows(plan, rows)
+            except CsvReadError as e:
+                self.report.add(spec.filename, e.line, "", "", e.reason)
+                self._mark_broken(spec)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as e:
+                self.report.add(spec.filename, None, "", "", f"cannot read the file: {e}")
+                self._mark_broken(spec)
+
+    def _mark_broken(self, spec: FileSpec) -> None:
+        self.broken.add(spec.name)
+        if spec.name == "teams":
+            self.broken.add("org_units")
+
+    def _header(self, spec: FileSpec, rows: Iterator[tuple[int, list[str]]], *, report: bool = True):
+        fn = spec.filename
+        try:
+            line, header = next(rows)
+        except StopIteration:
+            if report:
+                self.report.add(fn, None, "", "", "empty file: no header row")
+            return None
+        names = [h.strip() for h in header]
+        plans = self.plans[spec.name]
+        index: dict[str, int] = {}
+        for i, name in enumerate(names):
+            if name in index:
+                if report:
+                    self.report.add(fn, line, name, name, "column appears twice in the header")
+                continue
+            index[name] = i
+            if name not in plans and not name.startswith("x_") and report:
+                self.report.add(
+                    fn, line, name, name,
+                    "unknown column (extra columns must start with x_); expected: " + ", ".join(plans),
+                )
+        for name in spec.required:
+            if name not in index and report:
+                self.report.add(fn, line, name, "", "required column is missing from the header")
+        columns = [p for name, p in plans.items() if name in index]
+        return FilePlan(
+            spec=spec,
+            model=apps.get_model(spec.model),
+            columns=columns,
+            index={p.name: index[p.name] for p in columns},
+            width=len(names),
+            has_key=all(k in index for k in spec.key),
+        )
+
+    def _parse(self, plan: FilePlan, line: int, values: list[str]) -> tuple[dict[str, Any], bool]:
+        row: dict[str, Any] = {}
+        ok = True
+        for cp in plan.columns:
+            text = values[plan.index[cp.name]]
+            try:
+                row[cp.name] = cp.parse(text)
+            except CellError as e:
+                self.report.add(plan.filename, line, cp.name, text, str(e))
+                row[cp.name] = BAD
+                ok = False
+        return row, ok
+
+    def _check_width(self, plan: FilePlan, line: int, values: list[str]) -> bool:
+        if len(values) == plan.width:
+            return True
+        self.report.add(plan.filename, line, "", "", f"{len(values)} values but the header has {plan.width} columns")
+        return False
+
+    def _validate_rows(self, plan: FilePlan, rows: Iterator[tuple[int, list[str]]]) -> None:
+        spec, fn = plan.spec, plan.filename
+        seen: dict[tuple, int] = {}
+        refs = [cp for cp in plan.columns if cp.is_ref]
+        rules = [r for r in ROW_RULES.get(spec.name, ()) if all(c in plan.index for c in r.columns)]
+        key_label = ", ".join(spec.key)
+        n = 0
+        for line, values in rows:
+            n += 1
+            if not self._check_width(plan, line, values):
+                continue
+            row, _ = self._parse(plan, line, values)
+            if plan.has_key:
+                key = tuple(row[k] for k in spec.key)
+                if BAD not in key:
+                    first = seen.setdefault(key, line)
+                    if first != line:
+                        shown = "/".join("" if k is None else str(k) for k in key)
+                        self.report.add(fn, line, spec.key[0], shown, f"duplicate {key_label} (first on line {first})")
+            for cp in refs:
+                value = row[cp.name]
+                if value is None or value is BAD:
+                    continue
+                target = cp.column.ref
+                assert target is not None
+                if not self._ref_exists(target, value):
+                    self.report.add(
+                        fn, line, cp.name, value,
+                        f"no {_TARGET_LABELS[target]} {value!r} in {self._target_file(target)} or the database",
+                    )
+            for rule in rules:
+                args = [row[c] for c in rule.columns]
+                if BAD in args:
+                    continue
+                if not rule.ok(*args):
+                    self.report.add(fn, line, rule.columns[0], row[rule.columns[0]], rule.reason.format(*args))
+            if spec.name == "care_episodes":
+                self._track_episode(row, line)
+        self.report.count(fn, rows=n)
+        if spec.name in REF_TARGETS:
+            if not plan.has_key:
+                self.broken.add(spec.name)
+            self.bundle_keys[spec.name] = {k[0] for k in seen}
+        if spec.name == "care_episodes" and plan.has_key:
+            self._check_episodes_against_db({k[0] for k in seen})
+
+    @staticmethod
+    def _target_file(target: str) -> str:
+        return "teams.csv" if target == "org_units" else f"{target}.csv"
+
+    def _ref_exists(self, target: str, value: str) -> bool:
+        if target in self.broken or value in self.bundle_keys.get(target, ()):
+            return True
+        return value in self._db_key_set(target)
+
+    def _db_key_set(self, target: str) -> set:
+        if target not in self._db_keys:
+            if target == "teams":
+                qs = OrgUnit.objects.filter(level=OrgLevel.TEAM).values_list("code", flat=True)
+            elif target == "org_units":
+                qs = OrgUnit.objects.filter(level__in=[OrgLevel.TEAM, OrgLevel.SERVICE]).values_list("code", flat=True)
+            else:
+                model, field = REF_TARGETS[target]
+                qs = apps.get_model(model).objects.values_list(field, flat=True)
+            self._db_keys[target] = set(qs)
+        return self._db_keys[target]
+
+    def _track_episode(self, row: dict[str, Any], line: int) -> None:
+        episode_id, child, start = row.get("episode_id"), row.get("child_id"), row.get("start_date")
+        if BAD in (episode_id, child, start) or None in (episode_id, child, start):
+            return
+        first = self._episodes.setdefault((child, start), (episode_id, line))
+        if first[0] != episode_id:
+            self.report.add(
+                "care_episodes.csv", line, "start_date", start.isoformat(),
+                f"child {child} already has episode {first[0]} starting on this date (line {first[1]}); "
+                "a child has one episode per start date",
+            )
+
+    def _check_episodes_against_db(self, bundle_ids: set[str]) -> None:
+        from apps.care.models import CareEpisode
+
+        stored = CareEpisode.objects.values_list("episode_id", "child__child_id", "start_date")
+        for episode_id, child, start in stored.iterator(chunk_size=BATCH):
+            if episode_id in bundle_ids:
+                continue  # the bundle row replaces it
+            hit = self._episodes.get((child, start))
+            if hit is not None:
+                self.report.add(
+                    "care_episodes.csv", hit[1], "start_date", start.isoformat(),
+                    f"child {child} already has episode {episode_id} starting on this date in the database",
+                )
+
+    def _validate_teams(self, plan: FilePlan, rows: Iterator[tuple[int, list[str]]]) -> None:
+        fn = plan.filename
+        teams: dict[str, int] = {}
+        services: dict[str, tuple[str, int]] = {}
+        n = 0
+        for line, values in rows:
+            n += 1
+            if not self._check_width(plan, line, values):
+                continue
+            row, _ = self._parse(plan, line, values)
+            team, service, service_name = row.get("team_code"), row.get("service_code"), row.get("service_name")
+            if team not in (None, BAD):
+                first = teams.setdefault(team, line)
+                if first != line:
+                    self.report.add(fn, line, "team_code", team, f"duplicate team_code (first on line {first})")
+            if service not in (None, BAD) and service_name is not BAD:
+                seen = services.setdefault(service, (service_name, line))
+                if seen[0] != service_name and service_name is not None:
+                    self.report.add(
+                        fn, line, "service_name", service_name,
+                        f"service {service} is named {seen[0]!r} on line {seen[1]}; one name per service",
+                    )
+        self.report.count(fn, rows=n)
+        la_codes = {settings.COUNCIL_CODE, *OrgUnit.objects.filter(level=OrgLevel.LA).values_list("code", flat=True)}
+        stored = dict(OrgUnit.objects.filter(code__in=[*teams, *services]).values_list("code", "level"))
+        for code, line in teams.items():
+            if code in services:
+                self.report.add(fn, line, "team_code", code, "also used as a service_code; codes must be unique")
+            elif code in la_codes:
+                self.report.add(fn, line, "team_code", code, "is the council's own code (COUNCIL_CODE)")
+            elif stored.get(code, OrgLevel.TEAM) != OrgLevel.TEAM:
+                self.report.add(fn, line, "team_code", code, f"already exists as a {stored[code]}, not a team")
+        for code, (_, line) in services.items():
+            if code in la_codes:
+                self.report.add(fn, line, "service_code", code, "is the council's own code (COUNCIL_CODE)")
+            elif code not in teams and stored.get(code, OrgLevel.SERVICE) != OrgLevel.SERVICE:
+                self.report.add(fn, line, "service_code", code, f"already exists as a {stored[code]}, not a service")
+        if not plan.has_key:
+            self._mark_broken(plan.spec)
+        self.bundle_keys["teams"] = set(teams)
+        self.bundle_keys["org_units"] = set(teams) | set(services)
+
+    # == pass 2: compare and (optionally) write ==============================================================
+
+    def apply(self, *, write: bool) -> None:
+        """Counts created/updated/unchanged per file; with write=True also writes. Run inside a transaction."""
+        for spec in self.present:
+            try:
+                with self.source.open(spec.filename) as stream:
+                    rows = read_csv(stream)
+                    plan = self._header(spec, rows, report=False)
+                    if plan is None:  # validated, so only if the file changed under us
+                        raise BundleAbort(f"{spec.filename} changed during the import")
+                    if spec.name == "teams":
+                        self._apply_teams(plan, rows, write=write)
+                    else:
+                        self._apply_rows(plan, rows, write=write)
+            except CsvReadError as e:
+                self.report.add(spec.filename, e.line, "", "", e.reason)
+                raise BundleAbort(e.reason) from None
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:
+                self.report.add(spec.filename, None, "", "", f"cannot read the file: {e}")
+                raise BundleAbort(str(e)) from None
+            if write:
+                # A later file refers to this one by ID: its pk map must include the rows just written.
+                self._pk_maps.pop(spec.name, None)
+                if spec.name == "teams":
+                    self._pk_maps.pop("org_units", None)
+
+    def _parse_clean(self, plan: FilePlan, line: int, values: list[str]) -> dict[str, Any]:
+        if len(values) != plan.width:
+            self._check_width(plan, line, values)
+            raise BundleAbort(f"{plan.filename} changed during the import")
+        row, ok = self._parse(plan, line, values)
+        if not ok:
+            raise BundleAbort(f"{plan.filename} changed during the import")
+        return row
+
+    def _stored(self, plan: FilePlan, keys: list[tuple]) -> dict[tuple, tuple[int, tuple]]:
+        """Stored rows with these keys: key -> (pk, natural values of the present columns)."""
+        columns = plan.columns
+        lookups = [lk for cp in columns for lk in cp.lookups]
+        first_lookup = next(cp.lookups[0] for cp in columns if cp.name == plan.spec.key[0])
+        qs = plan.model.objects.filter(**{f"{first_lookup}__in": {k[0] for k in keys}}).values_list("pk", *lookups)
+        key_pos = [next(i for i, cp in enumerate(columns) if cp.name == k) for k in plan.spec.key]
+        out: dict[tuple, tuple[int, tuple]] = {}
+        for pk, *flat in qs.order_by():
+            natural = []
+            i = 0
+            for cp in columns:
+                width = len(cp.lookups)
+                chunk = flat[i : i + width]
+                i += width
+                natural.append(cp.from_db(*chunk) if cp.from_db else chunk[0])
+            out[tuple(natural[p] for p in key_pos)] = (pk, tuple(natural))
+        return out
+
+    def _apply_rows(self, plan: FilePlan, rows: Iterator[tuple[int, list[str]]], *, write: bool) -> None:
+        spec, model = plan.spec, plan.model
+        names = [cp.name for cp in plan.columns]
+        fields = [cp.field for cp in plan.columns]
+        tracks_children = "child_id" in plan.index
+        table_empty = not model.objects.exists()
+        created = updated = unchanged = 0
+        for batch in _batched(rows, BATCH):
+            parsed = [self._parse_clean(plan, line, values) for line, values in batch]
+            keys = [tuple(row[k] for k in spec.key) for row in parsed]
+            stored = {} if table_empty else self._stored(plan, keys)
+            new: list[dict] = []
+            changed: list[tuple[int, dict]] = []
+            for key, row in zip(keys, parsed, strict=True):
+                hit = stored.get(key)
+                if hit is None:
+                    new.append(row)
+                elif hit[1] == tuple(row[n] for n in names):
+                    unchanged += 1
+                else:
+                    changed.append((hit[0], row))
+            created += len(new)
+            updated += len(changed)
+            if tracks_children:
+                self.affected_children.update(r["child_id"] for r in new if r["child_id"])
+                self.affected_children.update(r["child_id"] for _, r in changed if r["child_id"])
+            if write:
+                if new:
+                    model.objects.bulk_create([self._instance(plan, row) for row in new], batch_size=BATCH)
+                if changed:
+                    objs = [self._instance(plan, row, pk=pk) for pk, row in changed]
+                    model.objects.bulk_update(objs, fields, batch_size=UPDATE_BATCH)
+        self.report.count(plan.filename, created=created, updated=updated, unchanged=unchanged)
+
+    def _instance(self, plan: FilePlan, row: dict[str, Any], pk: int | None = None) -> models.Model:
+        kwargs: dict[str, Any] = {}
+        for cp in plan.columns:
+            value = row[cp.name]
+            if cp.is_ref:
+                assert cp.column.ref is not None
+                # A blank org_unit is the LA (the org_units map has it under None); other blank refs stay null.
+                if value is None and cp.column.ref != "org_units":
+                    kwargs[f"{cp.field}_id"] = None
+                else:
+                    kwargs[f"{cp.field}_id"] = self._pk_map(cp.column.ref)[value]
+            else:
+                kwargs[cp.field] = value
+        if pk is not None:
+            kwargs["pk"] = pk
+        return plan.model(**kwargs)
+
+    def _pk_map(self, target: str) -> dict:
+        if target not in self._pk_maps:
+            if target == "teams":
+                pairs = OrgUnit.objects.filter(level=OrgLevel.TEAM).values_list("code", "pk")
+                self._pk_maps[target] = dict(pairs)
+            elif target == "org_units":
+                rows = OrgUnit.objects.values_list("code", "level", "pk")
+                self._pk_maps[target] = {(None if level == OrgLevel.LA else code): pk for code, level, pk in rows}
+            else:
+                model, field = REF_TARGETS[target]
+                self._pk_maps[target] = dict(apps.get_model(model).objects.values_list(field, "pk").order_by())
+        return self._pk_maps[target]
+
+    def _apply_teams(self, plan: FilePlan, rows: Iterator[tuple[int, list[str]]], *, write: bool) -> None:
+        from apps.core.services import ensure_la
+
+        teams: dict[str, tuple[str, str]] = {}  # team code -> (name, service code)
+        services: dict[str, str] = {}  # service code -> name
+        for line, values in rows:
+            row = self._parse_clean(plan, line, values)
+            teams[row["team_code"]] = (row["team_name"], row["service_code"])
+            services.setdefault(row["service_code"], row["service_name"])
+        la = ensure_la() if write else OrgUnit.objects.filter(level=OrgLevel.LA).first()
+        la_code = la.code if la else settings.COUNCIL_CODE
+        stored = {
+            code: (pk, name, parent)
+            for code, pk, name, parent in OrgUnit.objects.filter(code__in=[*teams, *services]).values_list(
+                "code", "pk", "name", "parent__code"
+            )
+        }
+
+        def sync(wanted: dict[str, tuple[str, str]], level: str) -> dict[str, int]:
+            """wanted: code -> (name, parent code). Returns the counts."""
+            counts = {"created": 0, "updated": 0, "unchanged": 0}
+            new, changed = [], []
+            for code, (name, parent) in wanted.items():
+                hit = stored.get(code)
+                if hit is None:
+                    counts["created"] += 1
+                    new.append((code, name, parent))
+                elif (hit[1], hit[2]) == (name, parent):
+                    counts["unchanged"] += 1
+                else:
+                    counts["updated"] += 1
+                    changed.append((hit[0], code, name, parent))
+            if write:
+                parents = dict(OrgUnit.objects.filter(code__in={p for *_, p in new + changed}).values_list("code", "pk"))
+                OrgUnit.objects.bulk_create(
+                    [OrgUnit(code=c, name=n, level=level, parent_id=parents[p]) for c, n, p in new]
+                )
+                OrgUnit.objects.bulk_update(
+                    [OrgUnit(pk=pk, code=c, name=n, level=level, parent_id=parents[p]) for pk, c, n, p in changed],
+                    ["name", "level", "parent"],
+                )
+            return counts
+
+        service_counts = sync({code: (name, la_code) for code, name in services.items()}, OrgLevel.SERVICE)
+        team_counts = sync(teams, OrgLevel.TEAM)
+        self.report.count(plan.filename, **team_counts)
+        self.report.counts[plan.filename]["services"] = service_counts
+
+    def affected_child_pks(self) -> list[int] | None:
+        """The pks of children whose records changed, or None when refreshing everyone is cheaper."""
+        if not self.affected_children:
+            return []
+        from apps.people.models import Child
+
+        pk_of = self._pk_map("children")
+        pks = [pk_of[c] for c in self.affected_children if c in pk_of]
+        if len(pks) > REFRESH_ALL_SHARE * Child.objects.count():
+            return None
+        return pks

@@ -1,0 +1,93 @@
+"""Writes for the imports app: loading and exporting the portal's CSV bundle.
+
+`bundle_import` is deliberately not wrapped in one transaction: the ImportRun row is written before and
+after the data transaction so an attempt is recorded even when the import fails and its data rolls back.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from .bundle.errors import BundleAbort, BundleReport
+from .bundle.exporter import export_folder, export_zip
+from .bundle.loader import BundleLoader
+from .bundle.reader import BundleSource
+from .models import ImportKind, ImportRun, ImportStatus
+
+logger = logging.getLogger(__name__)
+
+
+def bundle_import(*, path: str | Path, dry_run: bool = False, user=None, command: str = "") -> ImportRun:
+    """Validate the whole bundle at `path` (a folder or a .zip), then, unless dry_run, upsert it in one
+    transaction and refresh the derived fields of the children it touched. Any error means nothing is
+    written. Returns the ImportRun recording the attempt (status succeeded, validated or failed; counts per
+    file; every error, capped, with the exact error_count)."""
+    run = ImportRun.objects.create(
+        kind=ImportKind.BUNDLE,
+        source=str(path)[:500],
+        dry_run=dry_run,
+        started_by=user,
+        command=command[:200],
+    )
+    report = BundleReport()
+    try:
+        with BundleSource(path, report) as source:
+            loader = BundleLoader(source, report)
+            loader.validate()
+            if report.ok:
+                if dry_run:
+                    loader.apply(write=False)
+                else:
+                    _write(loader)
+    except BundleAbort:
+        pass  # the reason is in the report
+    except DatabaseError as e:
+        # Validation should make this impossible; if the database still refuses, the transaction has rolled
+        # back and the attempt is recorded like any other failure.
+        logger.exception("bundle import of %s failed in the database", path)
+        report.add("", None, "", "", f"database error, nothing written: {e}")
+    except Exception as e:
+        report.add("", None, "", "", f"internal error, nothing written: {e!r}")
+        _finish(run, report, dry_run)
+        raise
+    _finish(run, report, dry_run)
+    return run
+
+
+def _write(loader: BundleLoader) -> None:
+    from apps.core.derived import refresh_derived_fields
+    from apps.core.services import ensure_la
+
+    with transaction.atomic():
+        ensure_la()
+        loader.apply(write=True)
+        if not loader.report.ok:
+            raise BundleAbort("errors while writing")
+        child_pks = loader.affected_child_pks()
+        if child_pks is None or child_pks:
+            refresh_derived_fields(child_pks)
+
+
+def _finish(run: ImportRun, report: BundleReport, dry_run: bool) -> None:
+    if not report.ok:
+        run.status = ImportStatus.FAILED
+    else:
+        run.status = ImportStatus.VALIDATED if dry_run else ImportStatus.SUCCEEDED
+    run.counts = report.counts
+    run.errors = [e.as_dict() for e in report.errors]
+    run.error_count = report.error_count
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "counts", "errors", "error_count", "finished_at"])
+
+
+def bundle_export(*, path: str | Path) -> dict[str, int]:
+    """Write every record to a bundle at `path`: a folder, or a .zip when the path ends in .zip. Returns the
+    rows written per file."""
+    path = Path(path)
+    if path.suffix.lower() == ".zip":
+        return export_zip(path)
+    return export_folder(path)
