@@ -1,0 +1,218 @@
+"""Building blocks for compute functions. A compute function receives a Ctx and returns Parts: numerator and
+denominator per team and breakdown value, as one grouped database aggregation per figure
+(`values(...).annotate(...)`); the snapshot service rolls teams up to services and the LA.
+
+Periods are half-open: [first day, first day of next month). "Open at D" means start <= D and (no end or end
+> D). Ages are whole years at the reference date; unborn = no date of birth or the date precedes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
+
+from apps.core.periods import LONDON, Period
+from apps.people.choices import ETHNICITY_GROUPS
+
+from .registry import Basis, Part
+
+MONTHS_BACK = {Basis.MONTH: 1, Basis.R3M: 3, Basis.R12: 12, Basis.R36: 36}
+
+
+@dataclass(frozen=True)
+class Ctx:
+    period: Period
+
+    @property
+    def end(self) -> date:
+        """The period's last day: stock measures are as at this day."""
+        return self.period.end
+
+    def window(self, basis: str) -> tuple[date, date]:
+        """[start, end) dates of a flow basis."""
+        if basis == Basis.YTD:
+            return self.period.fy_start, self.period.next_start
+        return (self.period - (MONTHS_BACK[basis] - 1)).start, self.period.next_start
+
+    def dt_window(self, basis: str) -> tuple[datetime, datetime]:
+        """[start, end) as Europe/London-aware datetimes, for date-time columns."""
+        start, end = self.window(basis)
+        return datetime.combine(start, time.min, tzinfo=LONDON), datetime.combine(
+            end, time.min, tzinfo=LONDON
+        )
+
+    def in_window(self, field: str, basis: str, *, is_datetime: bool = False) -> Q:
+        start, end = self.dt_window(basis) if is_datetime else self.window(basis)
+        return Q(**{f"{field}__gte": start, f"{field}__lt": end})
+
+
+def open_at(d, start: str = "start_date", end: str = "end_date") -> Q:
+    """Open at D: started on or before D and not ended on or before D."""
+    return Q(**{f"{start}__lte": d}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": d}))
+
+
+def annotate_team(qs, on, *, team_field: str | None = "team", child_field: str = "child"):
+    """Annotate `_team`: the team recorded on the event when there is one, else the team holding the child's
+    case (allocation open at `on`, a date or an expression such as F("referral_date"))."""
+    from apps.workforce.models import Allocation
+
+    on_expr = on if hasattr(on, "resolve_expression") else Value(on, output_field=DateField())
+    qs = qs.annotate(_on=on_expr)
+    allocated = Subquery(
+        Allocation.objects.filter(child_id=OuterRef(f"{child_field}_id"), start_date__lte=OuterRef("_on"))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=OuterRef("_on")))
+        .order_by("-start_date", "-pk")
+        .values("team_id")[:1]
+    )
+    expr = (
+        Coalesce(F(f"{team_field}_id"), allocated, output_field=IntegerField()) if team_field else allocated
+    )
+    return qs.annotate(_team=expr)
+
+
+def parts(
+    qs,
+    basis: str,
+    *,
+    num,
+    den=None,
+    dimension: str = "",
+    breakdown=None,
+    team: str = "_team",
+) -> list[Part]:
+    """Group `qs` by team (and breakdown) and return one Part per group. `num`/`den` are aggregates such as
+    Count("pk", filter=Q(...)); den None means a plain count (no denominator)."""
+    group = {"_t": F(team)}
+    if breakdown is not None:
+        group["_b"] = breakdown if hasattr(breakdown, "resolve_expression") else F(breakdown)
+    aggregates = {"_n": num}
+    if den is not None:
+        aggregates["_d"] = den
+    rows = qs.annotate(**group).values(*group).annotate(**aggregates).order_by()
+    out = []
+    for row in rows:
+        out.append(
+            Part(
+                basis=basis,
+                team_id=row["_t"],
+                numerator=row["_n"] or 0,
+                denominator=(row["_d"] or 0) if den is not None else None,
+                dimension=dimension,
+                breakdown="" if breakdown is None else _label(row["_b"]),
+            )
+        )
+    return out
+
+
+def _label(value) -> str:
+    if value is None or value == "":
+        return "not_recorded"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def share_parts(qs, basis: str, *, dimension: str, breakdown, team: str = "_team") -> list[Part]:
+    """A '% by category' measure: the whole (numerator = denominator = all rows) and one part per category
+    whose denominator is left None: the snapshot service fills it with the whole's denominator at each org
+    unit after rolling up, so every level's parts share its own total and their numerators sum to it."""
+    whole = parts(qs, basis, num=Count("pk"), den=Count("pk"), team=team)
+    by_cat = parts(qs, basis, num=Count("pk"), dimension=dimension, breakdown=breakdown, team=team)
+    return whole + by_cat
+
+
+def age_at(dob: str, at) -> ExpressionWrapper:
+    """Whole years between a date-of-birth column and a reference (a date or a column), in SQL that SQLite
+    and PostgreSQL both run. Null when there is no date of birth."""
+    at_expr = at if hasattr(at, "resolve_expression") else Value(at, output_field=DateField())
+    before_birthday = Case(
+        When(
+            Q(_am__lt=F("_bm")) | (Q(_am=F("_bm")) & Q(_ad__lt=F("_bd"))),
+            then=Value(1),
+        ),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return {
+        "_ay": ExtractYear(at_expr),
+        "_am": ExtractMonth(at_expr),
+        "_ad": ExtractDay(at_expr),
+        "_by": ExtractYear(dob),
+        "_bm": ExtractMonth(dob),
+        "_bd": ExtractDay(dob),
+        "_age": ExpressionWrapper(F("_ay") - F("_by") - before_birthday, output_field=IntegerField()),
+    }
+
+
+def annotate_age(qs, dob: str, at):
+    """Annotate `_age` (whole years at `at`; negative when `at` precedes birth; null without a DOB)."""
+    for name, expr in age_at(dob, at).items():
+        qs = qs.annotate(**{name: expr})
+    return qs
+
+
+def band(bands: list[tuple[str, int | None, int | None]], *, unborn: str | None = "unborn") -> Case:
+    """A Case over the annotated `_age`: bands are (label, min age inclusive, max age inclusive or None).
+    Unborn (no DOB, or the reference date precedes birth) gets its own label."""
+    whens = []
+    if unborn:
+        whens.append(When(Q(_age__isnull=True) | Q(_age__lt=0), then=Value(unborn)))
+    for label, lo, hi in bands:
+        q = Q()
+        if lo is not None:
+            q &= Q(_age__gte=lo)
+        if hi is not None:
+            q &= Q(_age__lte=hi)
+        whens.append(When(q, then=Value(label)))
+    return Case(*whens, default=Value("other"), output_field=CharField())
+
+
+AGE_BANDS_CONTACT = [("0-4", 0, 4), ("5-11", 5, 11), ("12-15", 12, 15), ("16-18", 16, 18), ("19-25", 19, 25)]
+AGE_BANDS = [("0-4", 0, 4), ("5-9", 5, 9), ("10-15", 10, 15), ("16+", 16, None)]
+
+
+def ethnicity_group(field: str = "child__ethnicity") -> Case:
+    whens = [When(**{f"{field}__in": codes}, then=Value(group)) for group, codes in ETHNICITY_GROUPS.items()]
+    return Case(*whens, default=Value("Missing"), output_field=CharField())
+
+
+def gender(field: str = "child__sex") -> Case:
+    return Case(
+        When(**{field: "F"}, then=Value("female")),
+        When(**{field: "M"}, then=Value("male")),
+        When(**{field: "I"}, then=Value("indeterminate")),
+        default=Value("unknown"),
+        output_field=CharField(),
+    )
+
+
+__all__ = [
+    "Ctx",
+    "Exists",
+    "age_at",
+    "annotate_age",
+    "annotate_team",
+    "band",
+    "ethnicity_group",
+    "gender",
+    "open_at",
+    "parts",
+    "share_parts",
+]

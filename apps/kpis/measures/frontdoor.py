@@ -1,0 +1,168 @@
+"""Section 1: the front door (MASH, contacts and referrals)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Concat, TruncDate
+
+from apps.frontdoor.choices import REFERRAL_SOURCE_GROUPS
+from apps.frontdoor.models import Contact, Referral
+
+from ..engine import AGE_BANDS_CONTACT, Ctx, annotate_age, annotate_team, band, gender, parts, share_parts
+from ..registry import Basis, Unit, measure
+from .common import calendar, rate_part
+
+S = "1"
+M, YTD = Basis.MONTH, Basis.YTD
+
+
+def contacts_in(ctx: Ctx, basis: str):
+    qs = Contact.objects.filter(ctx.in_window("received_at", basis, is_datetime=True))
+    return annotate_team(qs, TruncDate("received_at"))
+
+
+def referrals_in(ctx: Ctx, basis: str):
+    qs = Referral.objects.filter(ctx.in_window("referral_date", basis))
+    return annotate_team(qs, F("referral_date"))
+
+
+@measure("fd.contacts", "Contacts received", S, Unit.COUNT, "none", [M, YTD])
+def contacts(ctx):
+    for basis in (M, YTD):
+        yield from parts(contacts_in(ctx, basis), basis, num=Count("pk"))
+
+
+@measure(
+    "fd.contact_outcome",
+    "Contact outcome",
+    S,
+    Unit.PERCENT,
+    "none",
+    [M, YTD],
+    breakdowns=("outcome",),
+    definition="contacts received in period by decision outcome / contacts received in period",
+)
+def contact_outcome(ctx):
+    for basis in (M, YTD):
+        yield from share_parts(contacts_in(ctx, basis), basis, dimension="outcome", breakdown=F("outcome"))
+
+
+@measure(
+    "fd.contact_conversion", "Contacts progressing to social care referral", S, Unit.PERCENT, "none", [M, YTD]
+)
+def contact_conversion(ctx):
+    for basis in (M, YTD):
+        yield from parts(
+            contacts_in(ctx, basis), basis, num=Count("pk", filter=Q(outcome="csc_referral")), den=Count("pk")
+        )
+
+
+@measure("fd.contacts_undecided", "Contacts received not decided in month", S, Unit.PERCENT, "down", [M])
+def contacts_undecided(ctx):
+    _, end = ctx.dt_window(M)
+    undecided = Q(decided_at__isnull=True) | Q(decided_at__gte=end)
+    yield from parts(contacts_in(ctx, M), M, num=Count("pk", filter=undecided), den=Count("pk"))
+
+
+@measure("fd.decision_24h", "Decision on contact within 24 hours", S, Unit.PERCENT, "up", [M, YTD])
+def decision_24h(ctx):
+    for basis in (M, YTD):
+        qs = annotate_team(
+            Contact.objects.filter(ctx.in_window("decided_at", basis, is_datetime=True)),
+            TruncDate("decided_at"),
+        )
+        in_time = Q(decided_at__lte=F("received_at") + timedelta(hours=24))
+        yield from parts(qs, basis, num=Count("pk", filter=in_time), den=Count("pk"))
+
+
+@measure(
+    "fd.contacts_by_gender_age",
+    "Contacts by gender and age band",
+    S,
+    Unit.COUNT,
+    "none",
+    [M, YTD],
+    breakdowns=("gender_age",),
+)
+def contacts_by_gender_age(ctx):
+    for basis in (M, YTD):
+        qs = annotate_age(contacts_in(ctx, basis), "child__date_of_birth", TruncDate("received_at"))
+        label = Concat(gender(), Value("|"), band(AGE_BANDS_CONTACT))
+        yield from parts(qs, basis, num=Count("pk"))
+        yield from parts(qs, basis, num=Count("pk"), dimension="gender_age", breakdown=label)
+
+
+@measure(
+    "fd.contacts_by_brag",
+    "Contacts by initial / final BRAG rating",
+    S,
+    Unit.COUNT,
+    "none",
+    [M, YTD],
+    breakdowns=("initial_rag", "final_rag"),
+)
+def contacts_by_brag(ctx):
+    for basis in (M, YTD):
+        qs = contacts_in(ctx, basis)
+        yield from parts(qs, basis, num=Count("pk"))
+        yield from parts(qs, basis, num=Count("pk"), dimension="initial_rag", breakdown=F("initial_rag"))
+        yield from parts(qs, basis, num=Count("pk"), dimension="final_rag", breakdown=F("final_rag"))
+
+
+@measure("fd.referrals", "Referrals", S, Unit.COUNT, "none", [M, YTD])
+def referrals(ctx):
+    for basis in (M, YTD):
+        yield from parts(referrals_in(ctx, basis), basis, num=Count("pk"))
+
+
+@measure("fd.referral_rate", "Referrals per 10,000 children", S, Unit.RATE, "none", [YTD], la_only=True)
+def referral_rate(ctx):
+    yield rate_part(ctx, YTD, referrals_in(ctx, YTD).count())
+
+
+def rereferral_q():
+    """A previous referral of the same child dated within the 12 months before this one (DfE)."""
+    earlier = Referral.objects.filter(
+        child_id=OuterRef("child_id"),
+        referral_date__lt=OuterRef("referral_date"),
+        referral_date__gte=calendar("year_ago", OuterRef(OuterRef("referral_date"))),
+    )
+    return Exists(earlier)
+
+
+@measure("fd.rereferral_12m", "Re-referrals within 12 months", S, Unit.PERCENT, "down", [M, YTD])
+def rereferral_12m(ctx):
+    for basis in (M, YTD):
+        qs = referrals_in(ctx, basis).annotate(_re=rereferral_q())
+        yield from parts(qs, basis, num=Count("pk", filter=Q(_re=True)), den=Count("pk"))
+
+
+def source_group():
+    whens = [When(source__in=codes, then=Value(group)) for group, codes in REFERRAL_SOURCE_GROUPS.items()]
+    return Case(*whens, default=Value("other"))
+
+
+@measure(
+    "fd.referral_source",
+    "Referrals by source",
+    S,
+    Unit.PERCENT,
+    "none",
+    [M, YTD],
+    breakdowns=("source_group",),
+)
+def referral_source(ctx):
+    for basis in (M, YTD):
+        yield from share_parts(
+            referrals_in(ctx, basis), basis, dimension="source_group", breakdown=source_group()
+        )
+
+
+@measure("fd.referral_nfa", "Referrals with no further action", S, Unit.PERCENT, "down", [M, YTD])
+def referral_nfa(ctx):
+    for basis in (M, YTD):
+        yield from parts(
+            referrals_in(ctx, basis), basis, num=Count("pk", filter=Q(nfa=True)), den=Count("pk")
+        )
