@@ -1,3 +1,9 @@
-"""One module per catalogue section; importing it registers its measures."""
+"""One module per catalogue section; importing the package imports every module, which registers its
+measures, so a new section module cannot be forgotten."""
 
-from . import frontdoor  # noqa: F401
+import importlib
+import pkgutil
+
+for _info in pkgutil.iter_modules(__path__):
+    if _info.name != "common":
+        importlib.import_module(f"{__name__}.{_info.name}")
