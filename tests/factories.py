@@ -22,10 +22,20 @@ from apps.care.models import (
     Proceeding,
 )
 from apps.core.models import OrgLevel, OrgUnit, Population, WorkingDay
+from apps.core.periods import Period
 from apps.core.workdays import is_working_day, working_day_ordinal
 from apps.frontdoor.models import Contact, EarlyHelpEpisode, Referral
 from apps.imports.models import ImportKind, ImportRun, ImportStatus
-from apps.kpis.models import EnteredMeasure
+from apps.kpis.models import (
+    Baseline,
+    Benchmark,
+    EnteredMeasure,
+    MeasureSetting,
+    PeriodState,
+    Snapshot,
+    SnapshotRun,
+    Target,
+)
 from apps.people.models import Child
 from apps.plans.models import CINPlan, CPPlan, Visit
 from apps.workforce.models import Allocation, Audit, Family, FamilyMember, Post, Supervision, Worker
@@ -447,6 +457,82 @@ class EnteredMeasureFactory(DjangoModelFactory):
     note = "From the partner agency's return"
 
 
+class SnapshotRunFactory(DjangoModelFactory):
+    class Meta:
+        model = SnapshotRun
+
+    period = "2018-04"
+    trigger = "test"
+    status = "succeeded"
+    measures = 1
+    rows_written = 1
+
+
+class SnapshotFactory(DjangoModelFactory):
+    class Meta:
+        model = Snapshot
+
+    measure = factory.Sequence(lambda n: f"test.measure_{n}")
+    period = "2018-04"
+    basis = "month"
+    org_unit = factory.SubFactory(LAFactory)
+    version = 1
+    numerator = Decimal(3)
+    denominator = Decimal(4)
+    value = Decimal("75")
+    computed_at = datetime(2018, 5, 1, 2, 0, tzinfo=LONDON)
+
+
+class PeriodStateFactory(DjangoModelFactory):
+    class Meta:
+        model = PeriodState
+        django_get_or_create = ("period",)
+
+    period = factory.Sequence(lambda n: str(Period(2018, 4) + n))
+    last_computed_at = datetime(2018, 5, 1, 2, 0, tzinfo=LONDON)
+
+
+class MeasureSettingFactory(DjangoModelFactory):
+    class Meta:
+        model = MeasureSetting
+        django_get_or_create = ("measure",)
+
+    measure = factory.Sequence(lambda n: f"test.setting_{n}")
+    polarity = "up"
+    parameters = factory.LazyFunction(dict)
+
+
+class TargetFactory(DjangoModelFactory):
+    class Meta:
+        model = Target
+
+    measure = factory.Sequence(lambda n: f"test.target_{n}")
+    financial_year = 2018
+    org_unit = factory.SubFactory(LAFactory)
+    value = Decimal("80")
+    amber_tolerance = Decimal("5")
+
+
+class BaselineFactory(DjangoModelFactory):
+    class Meta:
+        model = Baseline
+
+    label = "Last Ofsted inspection"
+    period = "2017-11"
+    active = False
+
+
+class BenchmarkFactory(DjangoModelFactory):
+    class Meta:
+        model = Benchmark
+
+    measure = factory.Sequence(lambda n: f"test.benchmark_{n}")
+    year = 2017
+    kind = "england"
+    value = Decimal("21.5")
+    source = "DfE CIN census 2018"
+
+
 class ImportRunFactory(DjangoModelFactory):
     class Meta:
         model = ImportRun
@@ -455,7 +541,9 @@ class ImportRunFactory(DjangoModelFactory):
     source = "var/bundle"
     status = ImportStatus.SUCCEEDED
     command = "import_bundle var/bundle"
-    counts = factory.LazyFunction(lambda: {"children.csv": {"rows": 2, "created": 2, "updated": 0, "unchanged": 0}})
+    counts = factory.LazyFunction(
+        lambda: {"children.csv": {"rows": 2, "created": 2, "updated": 0, "unchanged": 0}}
+    )
     error_count = 0
 
 
@@ -463,7 +551,11 @@ def _collect() -> dict:
     """model -> its default factory (the first one declared), for tests that loop over every model."""
     out: dict = {}
     for value in list(globals().values()):
-        if isinstance(value, type) and issubclass(value, DjangoModelFactory) and value is not DjangoModelFactory:
+        if (
+            isinstance(value, type)
+            and issubclass(value, DjangoModelFactory)
+            and value is not DjangoModelFactory
+        ):
             model = value._meta.model
             if model is not None:
                 out.setdefault(model, value)

@@ -1,6 +1,31 @@
+"""Admin for the measure data admins own (targets, benchmarks, baseline, measure settings, entered
+measures) and a read-only view of what the snapshot engine wrote (runs, period states, snapshot rows)."""
+
 from django.contrib import admin
 
-from .models import EnteredMeasure
+from .models import (
+    Baseline,
+    Benchmark,
+    EnteredMeasure,
+    MeasureSetting,
+    PeriodState,
+    Snapshot,
+    SnapshotRun,
+    Target,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by the snapshot engine: a recompute is the only way to change them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(EnteredMeasure)
@@ -11,3 +36,91 @@ class EnteredMeasureAdmin(admin.ModelAdmin):
     list_select_related = ("org_unit",)
     autocomplete_fields = ("org_unit",)
     show_full_result_count = False
+
+
+@admin.register(SnapshotRun)
+class SnapshotRunAdmin(ReadOnlyAdmin):
+    list_display = (
+        "started_at",
+        "period",
+        "sections",
+        "trigger",
+        "status",
+        "measures",
+        "rows_written",
+        "rows_unchanged",
+        "queries",
+        "finished_at",
+    )
+    list_filter = ("status", "trigger")
+    search_fields = ("period", "sections", "error")
+    date_hierarchy = "started_at"
+    list_select_related = ("started_by",)
+
+
+@admin.register(PeriodState)
+class PeriodStateAdmin(ReadOnlyAdmin):
+    list_display = ("period", "frozen_at", "last_computed_at", "last_run")
+    search_fields = ("period",)
+    list_select_related = ("last_run",)
+
+
+@admin.register(Snapshot)
+class SnapshotAdmin(ReadOnlyAdmin):
+    list_display = (
+        "measure",
+        "period",
+        "basis",
+        "org_unit",
+        "dimension",
+        "breakdown",
+        "version",
+        "numerator",
+        "denominator",
+        "value",
+        "computed_at",
+    )
+    list_filter = ("basis", "org_unit__level", "version", "dimension")
+    search_fields = ("measure", "period", "org_unit__code", "org_unit__name")
+    list_select_related = ("org_unit",)
+    raw_id_fields = ("run",)
+    list_per_page = 100
+    show_full_result_count = False
+
+
+@admin.register(MeasureSetting)
+class MeasureSettingAdmin(admin.ModelAdmin):
+    list_display = ("measure", "polarity", "parameters")
+    list_filter = ("polarity",)
+    search_fields = ("measure",)
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = (
+        "measure",
+        "financial_year",
+        "org_unit",
+        "basis",
+        "value",
+        "amber_tolerance",
+        "tolerance_kind",
+    )
+    list_filter = ("financial_year", "org_unit__level", "tolerance_kind")
+    search_fields = ("measure", "org_unit__code", "org_unit__name")
+    list_select_related = ("org_unit",)
+    autocomplete_fields = ("org_unit",)
+
+
+@admin.register(Baseline)
+class BaselineAdmin(admin.ModelAdmin):
+    list_display = ("label", "period", "active", "set_at")
+    list_filter = ("active",)
+    search_fields = ("label", "period")
+
+
+@admin.register(Benchmark)
+class BenchmarkAdmin(admin.ModelAdmin):
+    list_display = ("measure", "year", "kind", "label", "value", "source")
+    list_filter = ("kind", "year")
+    search_fields = ("measure", "label", "source")

@@ -18,7 +18,15 @@ class CINPlanAdmin(RecordAdmin):
 
 @admin.register(CPPlan)
 class CPPlanAdmin(RecordAdmin):
-    list_display = ("plan_id", "child", "start_date", "end_date", "initial_category", "latest_category", "team")
+    list_display = (
+        "plan_id",
+        "child",
+        "start_date",
+        "end_date",
+        "initial_category",
+        "latest_category",
+        "team",
+    )
     list_filter = ("initial_category", "latest_category", ("team", TeamListFilter))
     search_fields = ("plan_id", "child__child_id", "referral__referral_id")
     list_select_related = ("child", "team")

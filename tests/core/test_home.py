@@ -83,7 +83,10 @@ def test_home_shows_council_counts_and_last_import(client, settings, django_asse
     assert tables["children.csv"]["rows"] == 3
     assert tables["contacts.csv"]["rows"] == 2
     assert tables["referrals.csv"]["rows"] == 2
-    assert (tables["referrals.csv"]["first"], tables["referrals.csv"]["last"]) == (date(2017, 11, 2), date(2019, 2, 28))
+    assert (tables["referrals.csv"]["first"], tables["referrals.csv"]["last"]) == (
+        date(2017, 11, 2),
+        date(2019, 2, 28),
+    )
     assert tables["care_episodes.csv"]["rows"] == 0 and tables["care_episodes.csv"]["first"] is None
     # The logout form posts with a CSRF token.
     assert 'action="/accounts/logout/"' in body

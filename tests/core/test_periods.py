@@ -11,7 +11,9 @@ def test_parse_and_str_round_trip():
     assert str(Period.parse("0999-01")) == "0999-01"
 
 
-@pytest.mark.parametrize("text", ["", None, "2018-4", "2018/04", "201804", "2018-13", "2018-00", " 2018-04", "18-04"])
+@pytest.mark.parametrize(
+    "text", ["", None, "2018-4", "2018/04", "201804", "2018-13", "2018-00", " 2018-04", "18-04"]
+)
 def test_parse_rejects(text):
     with pytest.raises(ValueError):
         Period.parse(text)

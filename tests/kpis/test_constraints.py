@@ -3,7 +3,16 @@ from decimal import Decimal
 import pytest
 
 from tests.constraint_cases import Case, check_case, twice
-from tests.factories import EnteredMeasureFactory
+from tests.factories import (
+    BaselineFactory,
+    BenchmarkFactory,
+    EnteredMeasureFactory,
+    MeasureSettingFactory,
+    PeriodStateFactory,
+    SnapshotFactory,
+    SnapshotRunFactory,
+    TargetFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +44,56 @@ CASES = [
         lambda: EnteredMeasureFactory(denominator=Decimal(-1)),
         good=lambda: EnteredMeasureFactory(denominator=Decimal(0)),
     ),
+    Case(
+        "snapshot_run_status",
+        lambda: SnapshotRunFactory(status="paused"),
+        good=lambda: SnapshotRunFactory(status="failed"),
+    ),
+    Case(
+        "snapshot_unique_key",
+        lambda: twice(
+            SnapshotFactory, "measure", "period", "basis", "org_unit", "dimension", "breakdown", "version"
+        ),
+        good=lambda: SnapshotFactory(measure=SnapshotFactory().measure, version=2),
+        note="same key and version",
+    ),
+    Case(
+        "snapshot_version_positive",
+        lambda: SnapshotFactory(version=0),
+        good=lambda: SnapshotFactory(version=1),
+    ),
+    Case(
+        "snapshot_breakdown_has_dim",
+        lambda: SnapshotFactory(dimension="", breakdown="Police"),
+        good=lambda: SnapshotFactory(dimension="source", breakdown="Police"),
+        note="breakdown value without a dimension",
+    ),
+    Case(
+        "target_unique",
+        lambda: twice(TargetFactory, "measure", "financial_year", "org_unit", "basis"),
+        good=lambda: TargetFactory(measure=TargetFactory().measure, financial_year=2019),
+    ),
+    Case(
+        "target_tolerance_ok",
+        lambda: TargetFactory(amber_tolerance=Decimal("-0.1")),
+        good=lambda: TargetFactory(amber_tolerance=Decimal(0)),
+    ),
+    Case(
+        "baseline_single_active",
+        lambda: (BaselineFactory(active=True), BaselineFactory(active=True)),
+        good=lambda: (BaselineFactory(active=True), BaselineFactory(active=False))[1],
+        note="two active baselines",
+    ),
+    Case(
+        "benchmark_unique",
+        lambda: twice(BenchmarkFactory, "measure", "year", "kind", "label"),
+        good=lambda: BenchmarkFactory(measure=BenchmarkFactory().measure, kind="region", label="North West"),
+    ),
+    Case(
+        "benchmark_kind_valid",
+        lambda: BenchmarkFactory(kind="world"),
+        good=lambda: BenchmarkFactory(kind="stat_neighbours"),
+    ),
 ]
 
 
@@ -43,5 +102,18 @@ def test_constraint(case):
     check_case(case)
 
 
-def test_good_row_saves():
-    EnteredMeasureFactory().full_clean()
+@pytest.mark.parametrize(
+    "factory",
+    [
+        EnteredMeasureFactory,
+        SnapshotRunFactory,
+        SnapshotFactory,
+        PeriodStateFactory,
+        MeasureSettingFactory,
+        TargetFactory,
+        BaselineFactory,
+        BenchmarkFactory,
+    ],
+)
+def test_good_row_saves(factory):
+    factory().full_clean()

@@ -1,0 +1,21 @@
+import pytest
+
+from tests.constraint_cases import Case, check_case
+from tests.factories import AdminUserFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+CASES = [
+    Case("user_role_valid", lambda: UserFactory(role="superhero"), good=lambda: UserFactory(role="analyst")),
+    Case("user_role_valid", lambda: UserFactory(role=""), note="blank role"),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_constraint(case):
+    check_case(case)
+
+
+@pytest.mark.parametrize("factory", [UserFactory, AdminUserFactory])
+def test_good_row_saves(factory):
+    factory().full_clean()
