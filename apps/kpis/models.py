@@ -133,6 +133,32 @@ class PeriodState(models.Model):
         return f"{self.period} ({'frozen' if self.frozen_at else 'open'})"
 
 
+class Backfill(models.Model):
+    """A backfill of a range of months. `next_period` is the first month not yet done, so a backfill that was
+    interrupted (worker killed, deploy) resumes there when the task runs again."""
+
+    first_period = models.CharField(max_length=7)
+    last_period = models.CharField(max_length=7)
+    next_period = models.CharField(max_length=7)
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_period__lte=models.F("last_period")), name="backfill_range_ok"
+            ),
+            models.CheckConstraint(condition=Q(status__in=RunStatus.values), name="backfill_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.first_period}..{self.last_period} ({self.status}, next {self.next_period})"
+
+
 class Polarity(models.TextChoices):
     UP = "up", "Higher is better"
     DOWN = "down", "Lower is better"

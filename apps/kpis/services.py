@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -17,11 +17,14 @@ from apps.core.services import ensure_la
 from apps.core.workdays import first_working_day_after
 
 from .engine import Ctx
-from .models import PeriodState, RunStatus, Snapshot, SnapshotRun
+from .models import Backfill, PeriodState, RunStatus, Snapshot, SnapshotRun
 from .registry import Measure, Part, Unit, load
 
 log = logging.getLogger(__name__)
 Q6 = Decimal("0.000001")
+
+# Errors worth retrying a task for (a locked SQLite file, a dropped database connection).
+TransientError = OperationalError
 
 
 def is_frozen(period: Period, today: date | None = None) -> bool:
@@ -178,7 +181,10 @@ def snapshot_period_compute(
         period=str(period), trigger=trigger, sections=",".join(sections or []), started_by=user
     )
     counter = _QueryCounter()
-    frozen = is_frozen(period, today)
+    state, _ = PeriodState.objects.get_or_create(period=str(period))
+    # Published (frozen) months are never overwritten; the first computation on or after the freeze day is
+    # the publication itself, so it still replaces the open month's figures in place.
+    frozen = state.frozen_at is not None
     try:
         with connection.execute_wrapper(counter):
             tree = _org_tree()
@@ -202,9 +208,76 @@ def snapshot_period_compute(
         raise
     run.status, run.finished_at, run.queries = RunStatus.SUCCEEDED, timezone.now(), counter.count
     run.save()
-    state, _ = PeriodState.objects.get_or_create(period=str(period))
     state.last_computed_at, state.last_run = run.finished_at, run
-    if frozen and state.frozen_at is None:
+    if state.frozen_at is None and is_frozen(period, today):
         state.frozen_at = run.finished_at
     state.save()
     return run
+
+
+def snapshot_entered_compute(*, period: Period) -> int:
+    """Store the hand-entered figures of a month (section 11) as snapshots, as given per org unit."""
+    from .measures.entered import entered_rows
+
+    state, _ = PeriodState.objects.get_or_create(period=str(period))
+    registry = load()
+    written = 0
+    run = SnapshotRun.objects.create(period=str(period), trigger="entered measures", sections="11")
+    now = timezone.now()
+    for code, rows in entered_rows(str(period)).items():
+        m = registry.get(code) or Measure(code, code, "11", Unit.COUNT, "none", ("month",), entered=True)
+        w, _, _ = _store(m, str(period), rows, frozen=state.frozen_at is not None, run=run, now=now)
+        written += w
+    run.status, run.finished_at, run.rows_written = RunStatus.SUCCEEDED, timezone.now(), written
+    run.save()
+    return written
+
+
+def snapshot_all(
+    *, period: Period, trigger: str = "command", user=None, today: date | None = None
+) -> SnapshotRun:
+    """Every computed measure and every entered figure of one month."""
+    run = snapshot_period_compute(period=period, trigger=trigger, user=user, today=today)
+    snapshot_entered_compute(period=period)
+    return run
+
+
+def freeze_period(*, period: Period, today: date | None = None) -> bool:
+    """Publish a month on its first working day after month end: one final computation, then frozen.
+    Returns False when it is too early or the month is already frozen (so the daily task is idempotent)."""
+    if not is_frozen(period, today):
+        return False
+    if PeriodState.objects.filter(period=str(period), frozen_at__isnull=False).exists():
+        return False
+    snapshot_all(period=period, trigger="freeze_previous_month", today=today)
+    return True
+
+
+def backfill_start(*, first: Period, last: Period) -> Backfill:
+    """The unfinished backfill of this range if there is one (to resume it), else a new one."""
+    if first > last:
+        raise ValueError(f"{first} is after {last}")
+    job = Backfill.objects.filter(
+        first_period=str(first), last_period=str(last), status=RunStatus.RUNNING
+    ).first()
+    return job or Backfill.objects.create(
+        first_period=str(first), last_period=str(last), next_period=str(first)
+    )
+
+
+def backfill_continue(*, job: Backfill, today: date | None = None) -> Backfill:
+    """Compute from job.next_period to the last month, recording progress after each month."""
+    p, last = Period.parse(job.next_period), Period.parse(job.last_period)
+    try:
+        while p <= last:
+            snapshot_all(period=p, trigger=f"backfill #{job.pk}", today=today)
+            p = p + 1
+            job.next_period = str(p)
+            job.save(update_fields=["next_period", "updated_at"])
+    except Exception as exc:
+        job.error = f"{type(exc).__name__}: {exc}"
+        job.save(update_fields=["error", "updated_at"])
+        raise
+    job.status, job.finished_at = RunStatus.SUCCEEDED, timezone.now()
+    job.save(update_fields=["status", "finished_at", "updated_at"])
+    return job

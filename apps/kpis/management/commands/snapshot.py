@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.core.periods import Period
-from apps.kpis.services import snapshot_period_compute
+from apps.kpis.services import snapshot_all, snapshot_period_compute
 
 
 class Command(BaseCommand):
@@ -17,9 +17,12 @@ class Command(BaseCommand):
             period = Period.parse(opts["period"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        run = snapshot_period_compute(
-            period=period, sections=opts["section"], codes=opts["measure"], trigger="command snapshot"
-        )
+        if opts["section"] or opts["measure"]:
+            run = snapshot_period_compute(
+                period=period, sections=opts["section"], codes=opts["measure"], trigger="command snapshot"
+            )
+        else:
+            run = snapshot_all(period=period, trigger="command snapshot")
         seconds = (run.finished_at - run.started_at).total_seconds()
         self.stdout.write(
             f"{period}: {run.measures} measures, {run.rows_written} rows written, {run.rows_unchanged} unchanged, "
