@@ -1,0 +1,239 @@
+"""Section 8: care leavers.
+
+A young person's status at the period end is their latest CareLeaverStatus row dated on or before it (a
+Subquery picks the newest row per child, so history is kept and a later row never leaks backwards).
+
+Who is a care leaver (the population of every measure but cl.neet): a former relevant young person receiving
+a leaving-care service at the period end, i.e. on the latest status row
+- eligibility `former_relevant`, or blank: a blank is read as former relevant because the age test below
+  already rules out relevant children (16-17) and councils that do not record eligibility would otherwise
+  report no care leavers at all; `relevant` and `qualifying` rows are not care leavers here;
+- aged 18-25 at the period end (whole years; no date of birth = excluded): former relevant means 18+, and the
+  leaving-care entitlement ends at 25, which also retires status rows left behind by young people who have
+  aged out;
+- not `DIED` or `NREQ` (no longer requires services) in the OC3 in-touch column: neither receives a service.
+  `REFU` (refuses contact), `NO` and `RHOM` (returned home) stay care leavers: the duty remains.
+
+Team: the team holding the young person's case (allocation) at the period end; none = LA only.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Case, CharField, Count, F, OuterRef, Q, Subquery, Value, When
+
+from apps.care.choices import EET_ACTIVITIES
+from apps.care.models import CareLeaverStatus
+from apps.core.workdays import years_before
+
+from ..engine import Ctx, annotate_age, annotate_team, band, parts
+from ..registry import REGISTRY, Basis, Unit, measure
+
+S = "8"
+END = Basis.AT_END
+
+NOT_SERVED = ["DIED", "NREQ"]
+NEET_ACTIVITIES = ["F5", "P5", "G4", "G5", "G6"]
+CL_AGES = [("18", 18, 18), ("19", 19, 19), ("20", 20, 20), ("21", 21, 21), ("22+", 22, None)]
+UNIVERSITY = ["F1", "P1"]
+
+
+def param(code: str, key: str):
+    """An LA-standard parameter: the admin's MeasureSetting value, else the registry's default."""
+    from apps.kpis.models import MeasureSetting
+
+    given = MeasureSetting.objects.filter(measure=code).values_list("parameters", flat=True).first() or {}
+    return given.get(key, REGISTRY[code].params[key])
+
+
+def latest_statuses(ctx: Ctx):
+    """Each young person's latest status on or before the period end, with `_age` and `_team` at the end."""
+    newest = (
+        CareLeaverStatus.objects.filter(child_id=OuterRef("child_id"), status_date__lte=ctx.end)
+        .order_by("-status_date", "-pk")
+        .values("pk")[:1]
+    )
+    qs = CareLeaverStatus.objects.filter(status_date__lte=ctx.end, pk=Subquery(newest))
+    qs = annotate_age(qs, "child__date_of_birth", ctx.end)
+    return annotate_team(qs, ctx.end, team_field=None)
+
+
+def care_leavers(ctx: Ctx):
+    """Former relevant young people aged 18-25 receiving a leaving-care service at the period end."""
+    return (
+        latest_statuses(ctx)
+        .filter(Q(eligibility="former_relevant") | Q(eligibility=""), _age__gte=18, _age__lte=25)
+        .exclude(in_touch__in=NOT_SERVED)
+    )
+
+
+POPULATION = (
+    "Care leaver = latest status on or before the period end with eligibility former relevant (or blank), "
+    "aged 18-25 at the period end, in-touch not DIED/NREQ; team = the case-holding team at the period end."
+)
+
+
+@measure(
+    "cl.count",
+    "Care leavers",
+    S,
+    Unit.COUNT,
+    "none",
+    [END],
+    breakdowns=("age",),
+    definition="Care leavers (former relevant, receiving a leaving-care service) at period end, by age 18, "
+    "19, 20, 21, 22+ (whole years at the period end). " + POPULATION,
+)
+def cl_count(ctx):
+    qs = care_leavers(ctx)
+    yield from parts(qs, END, num=Count("pk"))
+    yield from parts(qs, END, num=Count("pk"), dimension="age", breakdown=band(CL_AGES, unborn=None))
+
+
+def eet_type():
+    return Case(
+        When(activity__in=["F1", "P1"], then=Value("higher_education")),
+        When(activity__in=["F2", "P2"], then=Value("other_education")),
+        When(activity__in=["F4", "P4"], then=Value("training_employment")),
+        output_field=CharField(),
+    )
+
+
+@measure(
+    "cl.eet",
+    "Care leavers in education, employment or training",
+    S,
+    Unit.PERCENT,
+    "up",
+    [END],
+    breakdowns=("eet_type",),
+    definition="Care leavers 18-25 at period end whose latest activity is EET (OC3 F1 P1 F2 P2 F4 P4) / "
+    "care leavers 18-25; split higher education (F1/P1), other education (F2/P2), training or employment "
+    "(F4/P4), each a share of all care leavers 18-25. Blank activity counts as not EET. " + POPULATION,
+)
+def cl_eet(ctx):
+    qs = care_leavers(ctx)
+    yield from parts(qs, END, num=Count("pk", filter=Q(activity__in=EET_ACTIVITIES)), den=Count("pk"))
+    yield from parts(
+        qs.filter(activity__in=EET_ACTIVITIES),
+        END,
+        num=Count("pk"),
+        dimension="eet_type",
+        breakdown=eet_type(),
+    )
+
+
+@measure(
+    "cl.in_touch",
+    "Care leavers in touch",
+    S,
+    Unit.PERCENT,
+    "up",
+    [END],
+    definition="Care leavers with contact in the previous 12 months / care leavers (target 90%). In touch = "
+    "last contact date after the same date a year before the period end and not after the period end; when "
+    "no last contact date is recorded, an OC3 in-touch YES on a status dated within those 12 months counts. "
+    "REFU / NO / RHOM without a recent contact are not in touch. " + POPULATION,
+)
+def cl_in_touch(ctx):
+    year_ago = years_before(ctx.end, 1)
+    recent = Q(last_contact_date__gt=year_ago, last_contact_date__lte=ctx.end)
+    said_yes = Q(last_contact_date__isnull=True, in_touch="YES", status_date__gt=year_ago)
+    yield from parts(care_leavers(ctx), END, num=Count("pk", filter=recent | said_yes), den=Count("pk"))
+
+
+@measure(
+    "cl.suitable_accommodation",
+    "Care leavers in suitable accommodation",
+    S,
+    Unit.PERCENT,
+    "up",
+    [END],
+    breakdowns=("accommodation",),
+    definition="Care leavers 18-25 whose accommodation is judged suitable (accommodation_suitable Y) / care "
+    "leavers 18-25; unknown suitability counts as not suitable. Split: the suitable ones by OC3 "
+    "accommodation letter (B, C, D, E, T, U, V, X, Y, Z...; blank = not_recorded), each a share of all care "
+    "leavers 18-25. " + POPULATION,
+)
+def cl_suitable_accommodation(ctx):
+    qs = care_leavers(ctx)
+    yield from parts(qs, END, num=Count("pk", filter=Q(accommodation_suitable=True)), den=Count("pk"))
+    yield from parts(
+        qs.filter(accommodation_suitable=True),
+        END,
+        num=Count("pk"),
+        dimension="accommodation",
+        breakdown=F("accommodation"),
+    )
+
+
+@measure(
+    "cl.university",
+    "Care leavers at university",
+    S,
+    Unit.COUNT,
+    "up",
+    [END],
+    definition="Care leavers at period end whose latest activity is higher education (OC3 F1 full time, P1 "
+    "part time). " + POPULATION,
+)
+def cl_university(ctx):
+    yield from parts(care_leavers(ctx).filter(activity__in=UNIVERSITY), END, num=Count("pk"))
+
+
+@measure(
+    "cl.neet",
+    "NEET young people",
+    S,
+    Unit.COUNT,
+    "down",
+    [END],
+    breakdowns=("activity",),
+    definition="Young people aged 16-25 at period end not in education, employment or training: latest "
+    "care-leaver status activity F5, P5, G4, G5 or G6, any eligibility (relevant, former relevant, "
+    "qualifying, blank), in-touch not DIED/NREQ. Children in care are counted only through a care-leaver "
+    "status row: the record format holds no activity for other children in care. By activity code.",
+)
+def cl_neet(ctx):
+    qs = (
+        latest_statuses(ctx)
+        .filter(_age__gte=16, _age__lte=25, activity__in=NEET_ACTIVITIES)
+        .exclude(in_touch__in=NOT_SERVED)
+    )
+    yield from parts(qs, END, num=Count("pk"))
+    yield from parts(qs, END, num=Count("pk"), dimension="activity", breakdown=F("activity"))
+
+
+@measure(
+    "cl.pathway_plan",
+    "Pathway plan reviewed in time",
+    S,
+    Unit.PERCENT,
+    "up",
+    [END],
+    params={"review_months": 6},
+    definition="Care leavers whose latest pathway plan review date is within the 6 months to the period end "
+    "(after the same day 6 months before the period end, not after it) / care leavers. The 6 months are an "
+    "LA standard (MeasureSetting parameter review_months). " + POPULATION,
+)
+def cl_pathway_plan(ctx):
+    months = int(param("cl.pathway_plan", "review_months"))
+    since = (ctx.period - months).end  # the period end is a month end: N months before it is a month end
+    reviewed = Q(pathway_plan_review_date__gt=since, pathway_plan_review_date__lte=ctx.end)
+    yield from parts(care_leavers(ctx), END, num=Count("pk", filter=reviewed), den=Count("pk"))
+
+
+@measure(
+    "cl.pa_allocated",
+    "Personal adviser allocated",
+    S,
+    Unit.PERCENT,
+    "up",
+    [END],
+    definition="Care leavers whose latest status names a personal adviser who has not left by the period "
+    "end (worker end date blank or after the period end) / care leavers. " + POPULATION,
+)
+def cl_pa_allocated(ctx):
+    has_pa = Q(pa_worker__isnull=False) & (
+        Q(pa_worker__end_date__isnull=True) | Q(pa_worker__end_date__gt=ctx.end)
+    )
+    yield from parts(care_leavers(ctx), END, num=Count("pk", filter=has_pa), den=Count("pk"))
