@@ -31,8 +31,8 @@ WORKER = "?"  # placeholder for a worker resolved from the child's allocations w
 
 # Booklet-council rates per year, scaled by Profile.scale.
 FIRST_CONTACT_CHILDREN = 11_000
-UASC_ARRIVALS = 48
-LEGACY_CARE_ENTRIES = 100
+UASC_ARRIVALS = 34
+LEGACY_CARE_ENTRIES = 150
 FAMILIES_ATTACHED = 2_200
 
 
@@ -97,9 +97,9 @@ RAG_OTHER = Pick({"RED": 2, "AMBER": 18, "GREEN": 50, "BLUE": 30})
 RAG_ORDER = ("BLUE", "GREEN", "AMBER", "RED")
 PRIMARY_NEED = Pick({"N1": 55, "N2": 5, "N3": 4, "N4": 10, "N5": 12, "N6": 4, "N7": 0.5, "N8": 2, "N9": 6,
                      "N0": 1.5})
-ASSESSMENT_OUTCOME = Pick({"nfa": 57, "cin_plan": 11, "continue_cin_cp_cla": 12, "early_help": 11.5,
+ASSESSMENT_OUTCOME = Pick({"nfa": 60, "cin_plan": 13, "continue_cin_cp_cla": 5, "early_help": 11.5,
                            "other_agency": 2, "legal_action": 0.5, "strategy_discussion": 3})
-S47_OUTCOME = Pick({"assessment": 47, "icpc": 42, "legal_action": 3, "continue_cin_cp_cla": 6, "nfa": 2})
+S47_OUTCOME = Pick({"assessment": 45, "icpc": 43, "legal_action": 4, "continue_cin_cp_cla": 6, "nfa": 2})
 CP_CATEGORY = Pick({"NEG": 45, "EMO": 33, "PHY": 11, "SAB": 4, "MUL": 7})
 EH_ORGANISATION = Pick({"Children's centre": 30, "Family support service": 30, "School": 20,
                         "Youth service": 10, "Health visiting": 10})
@@ -260,28 +260,25 @@ class DemoCouncil:
                 self.team_service[code] = svc
             self.teams[svc] = codes
         months = (self.H.year * 12 + self.H.month - 1) - self.month0 + 1
-        state_pick = Pick({"permanent": 2.27, "agency": 2.8, "vacant": 1.6})
+        state_pick = Pick({"permanent": 2.5, "agency": 2.8, "vacant": 1.6})
         mean_days = {"permanent": 900, "agency": 300, "vacant": 75}
         min_days = {"permanent": 90, "agency": 30, "vacant": 14}
         for svc, codes in self.teams.items():
             for code in codes:
                 per_month: list[list[str]] = [[] for _ in range(months)]
-                slots = self.p.workers_per_team + (1 if rng.random() < 0.6 else 0)
-                for s in range(slots):
-                    unfunded = s >= self.p.workers_per_team - (1 if rng.random() < 0.1 else 0)
-                    if unfunded:
-                        t = plus(self.S0, rng.randint(0, max(1, (self.H - self.S0).days - 60)))
-                        stop = plus(t, rng.randint(120, 720))
-                    else:
-                        t = plus(self.S0, -rng.randint(0, 6 * 365))
-                        stop = None
+                extra = sum(rng.random() < 0.2 for _ in range(self.p.workers_per_team))
+                for s in range(self.p.workers_per_team + extra):
+                    # posts over establishment: filled while someone is in them, gone when they leave
+                    unfunded = s >= self.p.workers_per_team
+                    t = plus(self.S0, -rng.randint(0, 6 * 365))
                     fte = 1 if rng.random() < 0.85 else rng.choice((0.5, 0.6, 0.8))
-                    while t <= self.H and (stop is None or t < stop):
+                    while t <= self.H:
                         state = ("agency" if rng.random() < 0.7 else "permanent") if unfunded else state_pick(rng)
                         dur = min_days[state] + int(rng.expovariate(1 / mean_days[state]))
                         end = plus(t, dur)
-                        if stop is not None and end > stop:
-                            end = stop
+                        if unfunded and rng.random() < 0.3:
+                            t = plus(end, rng.randint(30, 300))  # no post between occupants
+                            continue
                         if end < self.detail_from:
                             t = end
                             continue
@@ -344,7 +341,7 @@ class DemoCouncil:
         k.uasc = uasc
         k.disabled = rng.random() < 0.07
         k.missing_prone = rng.random() < 0.3
-        k.unstable = rng.random() < 0.12
+        k.unstable = rng.random() < 0.08
         return k
 
     def flush(self, k: Kid) -> None:
@@ -476,7 +473,7 @@ class DemoCouncil:
                 if close is None:
                     return
                 last_close = close
-                if rng.random() >= 0.5:
+                if rng.random() >= 0.56:
                     return
                 t = plus(close, 7 + int(rng.expovariate(1 / 170)))
             else:
@@ -499,7 +496,7 @@ class DemoCouncil:
         minute = rng.randint(0, 59)
         received = f"{d.isoformat()}T{hour:02d}:{minute:02d}:00"
         u = rng.random()
-        delay = rng.randint(20, 1430) if u < 0.80 else rng.randint(1450, 5760) if u < 0.96 else rng.randint(5760,
+        delay = rng.randint(20, 1430) if u < 0.85 else rng.randint(1450, 5760) if u < 0.96 else rng.randint(5760,
                                                                                                            14400)
         total = hour * 60 + minute + delay
         day_off, rem = divmod(total, 1440)
@@ -730,7 +727,7 @@ class DemoCouncil:
         plan = {"plan_id": self.nid("CI"), "child_id": k.id, "referral_id": rid, "start_date": start,
                 "team_code": team}
         self.out(k, "cin_plans", plan, start)
-        if rng.random() < 0.35:
+        if rng.random() < 0.6:
             # a reassessment during the plan; an NFA outcome ends the plan
             a_start = plus(start, rng.randint(60, 200))
             if a_start < end and a_start <= self.H:
@@ -740,7 +737,7 @@ class DemoCouncil:
                     end = auth
         age = self.age(k, start)
         u = rng.random()
-        nxt = "cp" if u < 0.08 else "care" if u < (0.14 if age >= 11 else 0.10) else "close"
+        nxt = "cp" if u < 0.08 else "care" if u < (0.2 if age >= 11 else 0.1) else "close"
         stop = min(end, plus(self.H, 1))
         self.visits(k, "cin", start, stop, 20, 12, 20, 35, 0.12)
         if k.missing_prone:
@@ -769,8 +766,8 @@ class DemoCouncil:
         initial = CP_CATEGORY(rng)
         latest = initial if rng.random() < 0.9 else CP_CATEGORY(rng)
         u = rng.random()
-        months = (rng.uniform(3, 6) if u < 0.3 else rng.uniform(6, 12) if u < 0.72 else rng.uniform(12, 18)
-                  if u < 0.92 else rng.uniform(18, 24) if u < 0.97 else rng.uniform(24, 34))
+        months = (rng.uniform(2, 5) if u < 0.4 else rng.uniform(5, 11) if u < 0.8 else rng.uniform(11, 17)
+                  if u < 0.93 else rng.uniform(17, 22) if u < 0.97 else rng.uniform(22, 32))
         planned = plus(start, int(months * 30.4))
         plan = {"plan_id": self.nid("CP"), "child_id": k.id, "referral_id": rid, "start_date": start,
                 "initial_category": initial, "latest_category": latest, "team_code": team}
@@ -779,7 +776,7 @@ class DemoCouncil:
         care_at = None
         final = None
         u = rng.random()
-        if u < 0.15:
+        if u < 0.18:
             pre_start = plus(start, rng.randint(45, 200))
             pre_end = plus(pre_start, 7 * rng.randint(15, 30))
             issued = rng.random() < 0.7
@@ -936,9 +933,9 @@ class DemoCouncil:
         if age < 1:
             return "legal" if u < 0.85 else "s20"
         if age < 10:
-            return "legal" if u < 0.6 else "s20"
+            return "legal" if u < 0.55 else "s20"
         if age < 16:
-            return "legal" if u < 0.35 else "s20" if u < 0.95 else "police"
+            return "legal" if u < 0.25 else "s20" if u < 0.95 else "police"
         return "s20" if u < 0.8 else "legal" if u < 0.9 else "remand" if u < 0.95 else "police"
 
     def enter_care(self, k: Kid, rid: str, e: date, route: str, *, emergency: bool = False):
@@ -988,10 +985,10 @@ class DemoCouncil:
         else:  # s20
             segs.append((t, "V2"))
             u = rng.random()
-            if u < 0.55:
+            if u < 0.45:
                 x = plus(t, 14 + int(rng.lognormvariate(4.3, 0.8)))
                 rec = "E4A" if rng.random() < 0.75 else "E4B"
-            elif u < 0.77 and age >= 12:
+            elif u < 0.75 and age >= 10:
                 x, rec = b18, ""
             else:
                 pre_start = plus(t, rng.randint(20, 120))
@@ -1014,7 +1011,7 @@ class DemoCouncil:
         placements = []
         tp = e
         first = True
-        unstable = k.unstable or (age >= 11 and rng.random() < 0.15)
+        unstable = k.unstable or (age >= 11 and rng.random() < 0.1)
         while tp < ends:
             if placed_for_adoption and tp >= placed_for_adoption:
                 break
@@ -1069,8 +1066,8 @@ class DemoCouncil:
 
     def c2_exit(self, k: Kid, t: date):
         rng = self.rng
-        x = plus(t, int(rng.expovariate(1 / (6 * 365))) + 60)
-        rec = Pick({"SGO": 45, "E4A": 20, "E13": 15, "E8": 8, "E3": 5, "E41": 5, "E2": 0.5})(rng)
+        x = plus(t, int(rng.expovariate(1 / (8 * 365))) + 60)
+        rec = Pick({"SGO": 50, "E4A": 20, "E13": 15, "E8": 8, "E3": 5, "E41": 5, "E2": 0.5})(rng)
         if rec == "SGO":
             rec = SGO_REC(rng)
         return x, rec
@@ -1083,11 +1080,11 @@ class DemoCouncil:
         f = plus(issue, 7 * self.proceedings_weeks())
         age = self.age(k, issue)
         if age < 5:
-            outcome = Pick({"placement_order": 40, "care_order": 27, "sgo": 20, "supervision_order": 6,
-                            "child_arrangements_order": 4, "no_order": 3})(rng)
+            outcome = Pick({"placement_order": 52, "care_order": 18, "sgo": 21, "supervision_order": 5,
+                            "child_arrangements_order": 2, "no_order": 2})(rng)
         else:
-            outcome = Pick({"care_order": 57, "sgo": 20, "supervision_order": 10, "child_arrangements_order": 8,
-                            "no_order": 3, "placement_order": 2 if age < 9 else 0})(rng)
+            outcome = Pick({"care_order": 50, "sgo": 28, "supervision_order": 9, "child_arrangements_order": 8,
+                            "no_order": 3, "placement_order": 8 if age < 9 else 0})(rng)
         self.proceeding(k, "care_proceedings", issue, f, outcome)
         if outcome == "care_order":
             segs.append((f, "C2"))
@@ -1147,19 +1144,19 @@ class DemoCouncil:
         if ls in ("J1", "J2", "J3") and rng.random() < 0.3:
             kind = "custody"
         if kind == "foster":
-            ptype, prov, p_in = ("U4" if rng.random() < 0.35 else "U6"), "PR1", 0.6
+            ptype, prov, p_in = ("U4" if rng.random() < 0.35 else "U6"), "PR1", 0.5
             if ls in ("C1", "E1") and age < 2 and rng.random() < 0.3:
                 ptype = "U5"
         elif kind == "kin":
-            ptype, prov, p_in = ("U1" if rng.random() < 0.4 else "U3"), "PR1", 0.55
+            ptype, prov, p_in = ("U1" if rng.random() < 0.4 else "U3"), "PR1", 0.45
         elif kind == "ifa":
-            ptype, prov, p_in = ("U4" if rng.random() < 0.35 else "U6"), ("PR4" if rng.random() < 0.8 else "PR5"), 0.2
+            ptype, prov, p_in = ("U4" if rng.random() < 0.35 else "U6"), ("PR4" if rng.random() < 0.8 else "PR5"), 0.12
         elif kind == "resi":
             ptype = Pick({"K2": 70, "R1": 10, "S1": 8, "K1": 4, "R2": 4, "R3": 4})(rng)
             prov, p_in = ("PR4" if rng.random() < 0.8 else "PR2"), 0.1
         elif kind == "semi":
             ptype = Pick({"Z11": 10, "Z12": 55, "Z13": 15, "Z14": 20})(rng) if new_codes else "H5"
-            prov, p_in = ("PR4" if rng.random() < 0.7 else "PR1"), 0.4
+            prov, p_in = ("PR4" if rng.random() < 0.7 else "PR1"), 0.3
         elif kind == "custody":
             ptype, prov, p_in = "R5", "PR3", 0.0
         else:
@@ -1283,7 +1280,7 @@ class DemoCouncil:
         if k.dob is None:
             return
         b11 = birthday(k.dob, 11)
-        mean_gap = 37 if from_care else 64
+        mean_gap = 30 if from_care else 100
         d = plus(max(start, b11), int(rng.expovariate(1 / mean_gap)))
         while d < stop and d <= H:
             n = (MISSING_DAYS_CARE if from_care else MISSING_DAYS_HOME)(rng)
@@ -1304,7 +1301,7 @@ class DemoCouncil:
         H = self.H
         ou = self.team(k, "SVC-OU")
         self.hold(k, ou, x)
-        service_end = birthday(k.dob, 21 if rng.random() < 0.7 else 25)
+        service_end = birthday(k.dob, 21 if rng.random() < 0.6 else 25)
         in_touch = IN_TOUCH(rng)
         activity = ACTIVITY(rng)
         accommodation = "Z" if rng.random() < 0.5 and k.rows and self.last_rec(k) == "E17" else ACCOMMODATION(rng)
@@ -1379,13 +1376,14 @@ class DemoCouncil:
     def families(self) -> None:
         rng = self.rng
         n = round(FAMILIES_ATTACHED * self.scale)
-        span = (self.H - self.S).days
-        dates = sorted(plus(self.S, rng.randint(0, span)) for _ in range(n))
+        first = plus(self.S, -730)
+        span = (self.H - first).days
+        dates = sorted(plus(first, rng.randint(0, span)) for _ in range(n))
         for attached in dates:
             fid = self.nid("FF")
             met = claimed = None
-            if rng.random() < 0.55:
-                met = plus(attached, rng.randint(150, 540))
+            if rng.random() < 0.62:
+                met = plus(attached, rng.randint(120, 480))
                 if met > self.H:
                     met = None
                 elif rng.random() < 0.85:
