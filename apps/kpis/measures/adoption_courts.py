@@ -1,0 +1,250 @@
+"""Section 9: adoption (A1/A2 timeliness, orders granted), fostering, court proceedings and life story work.
+None of these records carries a team: a child's figure goes to the team holding the case (Allocation) at the
+reference date (the event's date for flows, the period end for stocks)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db.models import Case, Count, DurationField, ExpressionWrapper, F, Q, Sum, Value, When
+
+from apps.care.models import Adoption, CareEpisode, LifeStoryWork, Proceeding
+
+from ..engine import Ctx, annotate_team, open_at, parts, share_parts
+from ..registry import Basis, Measure, Unit, measure, register
+
+S = "9"
+M, YTD, R36, END = Basis.MONTH, Basis.YTD, Basis.R36, Basis.AT_END
+FOSTER_PLACEMENTS = ["U1", "U2", "U3", "U4", "U5", "U6"]
+
+
+def days_between(start: str, end: str) -> ExpressionWrapper:
+    return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
+
+
+def _days(value) -> Decimal:
+    """A summed duration (timedelta; 0 for an empty group) as days. Dates differ by whole days."""
+    if isinstance(value, timedelta):
+        return Decimal(value.days) + Decimal(value.seconds) / Decimal(86400)
+    return Decimal(value or 0)
+
+
+def mean_parts(qs, basis: str, duration, *, per: int = 1):
+    """Mean of a date difference: numerator = the sum in days (or weeks, per=7), denominator = how many, so
+    the mean rolls up from teams to the LA."""
+    out = parts(qs, basis, num=Sum(duration), den=Count("pk"))
+    return [replace(p, numerator=_days(p.numerator) / per) for p in out]
+
+
+# --- Adoption ----------------------------------------------------------------------------------------------
+
+
+@measure(
+    "ad.a1_days",
+    "Entering care to moving in with adoptive family (A1)",
+    S,
+    Unit.MEAN,
+    "down",
+    [R36],
+    definition="mean days from entering care to moving in with the adoptive family (placed for adoption), "
+    "over children adopted (adoption order) in the 36 months to period end (adoptions.csv dates; children "
+    "without an entered-care or placed date are left out)",
+)
+def a1_days(ctx):
+    qs = Adoption.objects.filter(
+        ctx.in_window("adoption_order_date", R36),
+        entered_care_date__isnull=False,
+        placed_date__isnull=False,
+    )
+    qs = annotate_team(qs, F("adoption_order_date"), team_field=None)
+    yield from mean_parts(qs, R36, days_between("entered_care_date", "placed_date"))
+
+
+@measure(
+    "ad.a2_days",
+    "Placement order to match (A2)",
+    S,
+    Unit.MEAN,
+    "down",
+    [R36],
+    definition="mean days from placement order to match with the adopters, over children matched in the 36 "
+    "months to period end (0 when matched before the order; children without a placement order date are "
+    "left out)",
+)
+def a2_days(ctx):
+    qs = Adoption.objects.filter(ctx.in_window("matched_date", R36), placement_order_date__isnull=False)
+    qs = annotate_team(qs, F("matched_date"), team_field=None)
+    wait = Case(
+        When(matched_date__lt=F("placement_order_date"), then=Value(timedelta(0))),
+        default=days_between("placement_order_date", "matched_date"),
+        output_field=DurationField(),
+    )
+    yield from mean_parts(qs, R36, wait)
+
+
+def orders(ctx: Ctx, column: str, basis: str):
+    qs = Adoption.objects.filter(ctx.in_window(column, basis))
+    return annotate_team(qs, F(column), team_field=None)
+
+
+@measure(
+    "ad.placement_orders",
+    "Placement orders granted",
+    S,
+    Unit.COUNT,
+    "none",
+    [M, YTD],
+    definition="children with a placement order granted in period; also YTD",
+)
+def placement_orders(ctx):
+    for basis in (M, YTD):
+        yield from parts(orders(ctx, "placement_order_date", basis), basis, num=Count("pk"))
+
+
+@measure(
+    "ad.adoption_orders",
+    "Adoption orders granted",
+    S,
+    Unit.COUNT,
+    "none",
+    [M, YTD],
+    definition="children with an adoption order granted in period; also YTD",
+)
+def adoption_orders(ctx):
+    for basis in (M, YTD):
+        yield from parts(orders(ctx, "adoption_order_date", basis), basis, num=Count("pk"))
+
+
+# --- Fostering ---------------------------------------------------------------------------------------------
+
+register(
+    Measure(
+        "fo.carers_approved",
+        "Foster carers approved",
+        S,
+        Unit.COUNT,
+        "up",
+        (M,),
+        entered=True,
+        definition="in-house foster carers approved in period: the record format holds no foster carer "
+        "records, so an admin enters the figure. The in-house vs IFA split of placements at period end is "
+        "computed as fo.placements_inhouse_ifa",
+    )
+)
+
+
+def provider_group() -> Case:
+    return Case(
+        When(placement_provider="PR1", then=Value("in_house")),
+        When(placement_provider__in=["PR4", "PR5"], then=Value("ifa")),
+        When(placement_provider="", then=Value("not_recorded")),
+        default=Value("other"),
+    )
+
+
+@measure(
+    "fo.placements_inhouse_ifa",
+    "Foster placements: in-house vs IFA",
+    S,
+    Unit.PERCENT,
+    "none",
+    [END],
+    breakdowns=("provider",),
+    definition="children looked after at period end in a foster placement (U1-U6) by provider: in_house "
+    "(PR1 own provision), ifa (PR4 private, PR5 voluntary: independent fostering agencies), other (PR0, "
+    "PR2, PR3), not_recorded / children in foster placements",
+)
+def placements_inhouse_ifa(ctx):
+    qs = CareEpisode.objects.filter(open_at(ctx.end), placement_type__in=FOSTER_PLACEMENTS)
+    qs = annotate_team(qs, ctx.end)
+    yield from share_parts(qs, END, dimension="provider", breakdown=provider_group())
+
+
+# --- Courts ------------------------------------------------------------------------------------------------
+
+
+def proceedings_ended(ctx: Ctx, kind: str):
+    qs = Proceeding.objects.filter(ctx.in_window("end_date", M), kind=kind)
+    return annotate_team(qs, F("end_date"), team_field=None)
+
+
+@measure(
+    "ct.preproceedings_weeks",
+    "Timeliness of pre-proceedings",
+    S,
+    Unit.MEAN,
+    "down",
+    [M],
+    definition="mean weeks (days / 7) from pre-proceedings start to end, over pre-proceedings ending in period",
+)
+def preproceedings_weeks(ctx):
+    qs = proceedings_ended(ctx, "pre_proceedings")
+    yield from mean_parts(qs, M, days_between("start_date", "end_date"), per=7)
+
+
+@measure(
+    "ct.preproceedings_to_care",
+    "Pre-proceedings progressing to care proceedings",
+    S,
+    Unit.PERCENT,
+    "none",
+    [M],
+    definition="pre-proceedings ending in period with outcome issued (care proceedings issued) / "
+    "pre-proceedings ending in period",
+)
+def preproceedings_to_care(ctx):
+    qs = proceedings_ended(ctx, "pre_proceedings")
+    yield from parts(qs, M, num=Count("pk", filter=Q(outcome="issued")), den=Count("pk"))
+
+
+@measure(
+    "ct.care_proceedings_weeks",
+    "Timeliness of care proceedings",
+    S,
+    Unit.MEAN,
+    "down",
+    [M],
+    definition="mean weeks (days / 7) from issue to final order, over care proceedings concluded in period "
+    "(26-week standard)",
+)
+def care_proceedings_weeks(ctx):
+    qs = proceedings_ended(ctx, "care_proceedings")
+    yield from mean_parts(qs, M, days_between("start_date", "end_date"), per=7)
+
+
+@measure(
+    "ct.outcome",
+    "Outcomes of care proceedings",
+    S,
+    Unit.PERCENT,
+    "none",
+    [M],
+    breakdowns=("outcome",),
+    definition="care proceedings concluded in period by order: placement_order, care_order, sgo, "
+    "supervision_order, child_arrangements_order, no_order (blank: not_recorded) / concluded in period",
+)
+def ct_outcome(ctx):
+    qs = proceedings_ended(ctx, "care_proceedings")
+    yield from share_parts(qs, M, dimension="outcome", breakdown=F("outcome"))
+
+
+# --- Life story work ---------------------------------------------------------------------------------------
+
+
+@measure(
+    "ls.life_story",
+    "Children participating in life story work",
+    S,
+    Unit.COUNT,
+    "up",
+    [END],
+    definition="children with life story work open at period end (started on or before it and not ended on "
+    "or before it), counted once per child",
+)
+def life_story(ctx):
+    qs = annotate_team(LifeStoryWork.objects.filter(open_at(ctx.end)), ctx.end, team_field=None)
+    # Every row of a child gets the same team (the child's allocation at period end), so counting distinct
+    # children per team adds up exactly to the LA.
+    yield from parts(qs, END, num=Count("child_id", distinct=True))
