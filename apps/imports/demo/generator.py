@@ -32,7 +32,7 @@ WORKER = "?"  # placeholder for a worker resolved from the child's allocations w
 # Booklet-council rates per year, scaled by Profile.scale.
 FIRST_CONTACT_CHILDREN = 11_000
 UASC_ARRIVALS = 34
-LEGACY_CARE_ENTRIES = 150
+LEGACY_CARE_ENTRIES = 155
 FAMILIES_ATTACHED = 2_200
 
 
@@ -737,7 +737,7 @@ class DemoCouncil:
                     end = auth
         age = self.age(k, start)
         u = rng.random()
-        nxt = "cp" if u < 0.08 else "care" if u < (0.2 if age >= 11 else 0.1) else "close"
+        nxt = "cp" if u < 0.08 else "care" if u < (0.27 if age >= 11 else 0.1) else "close"
         stop = min(end, plus(self.H, 1))
         self.visits(k, "cin", start, stop, 20, 12, 20, 35, 0.12)
         if k.missing_prone:
