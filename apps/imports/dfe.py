@@ -66,8 +66,8 @@ MAX_ERRORS = 200
 NATIONAL = ("national", "")
 
 
-class DfeImportError(Exception):
-    """Raised by the command when the import failed; the ImportRun holds the details."""
+class _Stop(Exception):
+    """Nothing more to check: the reason is in the report."""
 
 
 @dataclass(frozen=True)
@@ -388,11 +388,12 @@ def _read_ees(
             f"expected {', '.join(layout.required)}",
         )
         return
-    idx = {c: header.index(c) for c in header}
+    wanted = [*layout.required, *(["la_name"] if "la_name" in header else [])]
+    idx = {c: header.index(c) for c in wanted}
     data.files[layout.key].append(name)
     count = 0
     for n, row in enumerate(rows, start=2):
-        if not any(c.strip() for c in row):
+        if not "".join(row).strip():
             continue
         count += 1
         if len(row) < len(header):
@@ -607,6 +608,7 @@ def dfe_statistics_import(
     try:
         if not (la.isdigit() and len(la) == 3):
             report.add("", None, "la", la, "the LA code must be the 3-digit DfE (old) LA code, e.g. 302")
+            raise _Stop
         data = read_files(paths, report)
         if report.ok and la not in data.la_region and la not in data.la_names:
             seen = {geo[1] for (_, geo, _, _) in list(data.values) + list(data.shared) if geo[0] == "la"}
@@ -624,6 +626,8 @@ def dfe_statistics_import(
             }
             if not dry_run:
                 _write(plan, report)
+    except _Stop:
+        pass
     except DatabaseError as e:
         logger.exception("DfE statistics import failed in the database")
         report.add("", None, "", "", f"database error, nothing written: {e}")
