@@ -581,7 +581,9 @@ def ceased_care(ctx: Ctx, basis: str):
         )
     )
     qs = _ceasing(CareEpisode.objects.filter(end_date__gte=start, end_date__lt=end)).filter(~Exists(later))
-    return qs.annotate(_team=Coalesce(F("team_id"), allocated_team("end_date", last_day=True)))
+    return qs.annotate(
+        _team=Coalesce(F("team_id"), allocated_team("end_date", last_day=True), output_field=IntegerField())
+    )
 
 
 @measure(
