@@ -97,8 +97,18 @@ def test_command_writes_a_bundle_and_reports(tmp_path):
     from io import StringIO
 
     out = StringIO()
-    call_command("generate_demo", "--size", "small", "--seed", "3", "--end", "2025-12", "--bundle",
-                 str(tmp_path / "b"), stdout=out)
+    call_command(
+        "generate_demo",
+        "--size",
+        "small",
+        "--seed",
+        "3",
+        "--end",
+        "2025-12",
+        "--bundle",
+        str(tmp_path / "b"),
+        stdout=out,
+    )
     text = out.getvalue()
     assert "contacts.csv" in text and "rows/s" in text and "peak memory" in text
     assert (tmp_path / "b" / "children.csv").exists()

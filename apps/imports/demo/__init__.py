@@ -32,7 +32,9 @@ class DemoResult:
         return sum(self.counts.values())
 
 
-def window(size: str, *, today: date, start: date | None = None, end: date | None = None) -> tuple[date, date]:
+def window(
+    size: str, *, today: date, start: date | None = None, end: date | None = None
+) -> tuple[date, date]:
     """(first day of the window, horizon). The horizon is the last day of the end month, or yesterday when
     the end month is the current one (a nightly extract holds nothing dated today or later)."""
     profile = PROFILES[size]
@@ -48,15 +50,24 @@ def window(size: str, *, today: date, start: date | None = None, end: date | Non
     return first, horizon
 
 
-def generate_bundle(folder: str | Path, *, size: str = "small", seed: int = 1, today: date,
-                    start: date | None = None, end: date | None = None, progress=None) -> DemoResult:
+def generate_bundle(
+    folder: str | Path,
+    *,
+    size: str = "small",
+    seed: int = 1,
+    today: date,
+    start: date | None = None,
+    end: date | None = None,
+    progress=None,
+) -> DemoResult:
     first, horizon = window(size, today=today, start=start, end=end)
     t0 = time.perf_counter()
     folder = Path(folder)
     result = DemoResult(folder=folder, size=size, seed=seed, start=first, horizon=horizon)
     with BundleWriter(folder, always=tuple(f.name for f in FILES)) as writer:
-        council = DemoCouncil(profile=PROFILES[size], seed=seed, start=first, horizon=horizon, writer=writer,
-                              progress=progress)
+        council = DemoCouncil(
+            profile=PROFILES[size], seed=seed, start=first, horizon=horizon, writer=writer, progress=progress
+        )
         result.stats = council.run()
         result.counts = {f.name: writer.counts.get(f.name, 0) for f in FILES}
     result.seconds = time.perf_counter() - t0

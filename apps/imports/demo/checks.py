@@ -32,9 +32,16 @@ def consistency_errors(folder: Path, *, today: date) -> list[str]:
     overlapping care episodes."""
     errors: list[str] = []
     ids: dict[str, set[str]] = {}
-    key_of = {"children": "child_id", "teams": "team_code", "workers": "worker_id", "contacts": "contact_id",
-              "referrals": "referral_id", "strategy_discussions": "discussion_id", "s47_enquiries": "s47_id",
-              "families": "family_id"}
+    key_of = {
+        "children": "child_id",
+        "teams": "team_code",
+        "workers": "worker_id",
+        "contacts": "contact_id",
+        "referrals": "referral_id",
+        "strategy_discussions": "discussion_id",
+        "s47_enquiries": "s47_id",
+        "families": "family_id",
+    }
     data = {f.name: read(folder, f.name) for f in FILES}
     for spec in FILES:
         rows = data[spec.name]
@@ -64,13 +71,22 @@ def consistency_errors(folder: Path, *, today: date) -> list[str]:
                 missing = {r[col.name] for r in data[spec.name] if r[col.name] and r[col.name] not in known}
                 if missing:
                     errors.append(f"{spec.name}.{col.name}: unknown {col.ref} {sorted(missing)[:3]}")
-    pairs = {"referrals": ("referral_date", "closure_date"), "early_help": ("start_date", "completion_date"),
-             "assessments": ("start_date", "authorised_date"), "s47_enquiries": ("start_date", "completed_date"),
-             "cin_plans": ("start_date", "end_date"), "cp_plans": ("start_date", "end_date"),
-             "care_episodes": ("start_date", "end_date"), "missing_episodes": ("start_date", "end_date"),
-             "proceedings": ("start_date", "end_date"), "allocations": ("start_date", "end_date"),
-             "posts": ("start_date", "end_date"), "workers": ("start_date", "end_date"),
-             "life_story_work": ("start_date", "end_date"), "contacts": ("received_at", "decided_at")}
+    pairs = {
+        "referrals": ("referral_date", "closure_date"),
+        "early_help": ("start_date", "completion_date"),
+        "assessments": ("start_date", "authorised_date"),
+        "s47_enquiries": ("start_date", "completed_date"),
+        "cin_plans": ("start_date", "end_date"),
+        "cp_plans": ("start_date", "end_date"),
+        "care_episodes": ("start_date", "end_date"),
+        "missing_episodes": ("start_date", "end_date"),
+        "proceedings": ("start_date", "end_date"),
+        "allocations": ("start_date", "end_date"),
+        "posts": ("start_date", "end_date"),
+        "workers": ("start_date", "end_date"),
+        "life_story_work": ("start_date", "end_date"),
+        "contacts": ("received_at", "decided_at"),
+    }
     for name, (a, b) in pairs.items():
         bad = [r for r in data[name] if r[b] and r[b] < r[a]]
         if bad:
@@ -150,7 +166,8 @@ def summary(folder: Path) -> dict:
     from datetime import datetime
 
     fast = sum(
-        (datetime.fromisoformat(r["decided_at"]) - datetime.fromisoformat(r["received_at"])).total_seconds() <= 86400
+        (datetime.fromisoformat(r["decided_at"]) - datetime.fromisoformat(r["received_at"])).total_seconds()
+        <= 86400
         for r in decided
     )
     out["decided_24h_%"] = pct(fast, len(decided))
@@ -167,8 +184,17 @@ def summary(folder: Path) -> dict:
     out["referrals"] = len(ry)
     out["conversion_%"] = pct(sum(r["outcome"] == "csc_referral" for r in c), len(c))
     out["rereferral_%"] = pct(rerefs, len(ry))
-    groups = {"6": "police", "7": "police", "2A": "school", "2B": "school", "4": "la", "5A": "la", "5B": "la",
-              "5C": "la", "5D": "la"}
+    groups = {
+        "6": "police",
+        "7": "police",
+        "2A": "school",
+        "2B": "school",
+        "4": "la",
+        "5A": "la",
+        "5B": "la",
+        "5C": "la",
+        "5D": "la",
+    }
     src = Counter(groups.get(r["source"], "health" if r["source"].startswith("3") else "other") for r in ry)
     out["referral_source_%"] = {k: pct(v, len(ry)) for k, v in src.most_common()}
     out["referral_nfa_%"] = pct(sum(r["nfa"] == "Y" for r in ry), len(ry))
@@ -178,11 +204,15 @@ def summary(folder: Path) -> dict:
     within = sum(working_days_between(d(r["start_date"]), d(r["authorised_date"])) <= 45 for r in done)
     out["assessments_45wd_%"] = pct(within, len(done))
     out["assessment_seen_%"] = pct(sum(r["child_seen"] == "Y" for r in done), len(done))
-    out["assessment_outcome_%"] = {k: pct(v, len(done)) for k, v in Counter(r["outcome"] for r in done).most_common()}
+    out["assessment_outcome_%"] = {
+        k: pct(v, len(done)) for k, v in Counter(r["outcome"] for r in done).most_common()
+    }
     first_of = {}
     for r in sorted(assessments, key=lambda r: r["start_date"]):
         first_of.setdefault(r["referral_id"], r["assessment_id"])
-    out["first_of_referral_%"] = pct(sum(first_of.get(r["referral_id"]) == r["assessment_id"] for r in done), len(done))
+    out["first_of_referral_%"] = pct(
+        sum(first_of.get(r["referral_id"]) == r["assessment_id"] for r in done), len(done)
+    )
     s47 = in_year(read(folder, "s47_enquiries"), "start_date")
     out["s47_started"] = len(s47)
     sds = {r["discussion_id"]: r for r in read(folder, "strategy_discussions")}
@@ -204,7 +234,9 @@ def summary(folder: Path) -> dict:
     series = [len(open_at(eps, "start_date", "end_date", m)) for m in month_ends(start, end)]
     out["cla_month_ends"] = series
     open_eps = open_at(eps, "start_date", "end_date", end)
-    out["cla_legal_%"] = {k: pct(v, len(open_eps)) for k, v in Counter(r["legal_status"] for r in open_eps).most_common()}
+    out["cla_legal_%"] = {
+        k: pct(v, len(open_eps)) for k, v in Counter(r["legal_status"] for r in open_eps).most_common()
+    }
     out["cla_inside_la_%"] = pct(sum(r["placement_inside_la"] == "Y" for r in open_eps), len(open_eps))
     leavers = [r for r in eps if r["end_date"] and s <= r["end_date"] <= e and r["reason_ceased"] != "X1"]
     recs = Counter(r["reason_ceased"] for r in leavers)
@@ -220,7 +252,9 @@ def summary(folder: Path) -> dict:
     in_care = {r["child_id"] for r in open_eps}
     out["ni62_%"] = pct(sum(placements[c] >= 3 for c in in_care), len(in_care))
     children = {r["child_id"]: r for r in read(folder, "children")}
-    out["uasc_in_care"] = sum(children[c]["uasc"] == "Y" and not children[c]["uasc_ceased_date"] for c in in_care)
+    out["uasc_in_care"] = sum(
+        children[c]["uasc"] == "Y" and not children[c]["uasc_ceased_date"] for c in in_care
+    )
     sexes = Counter(children[c]["sex"] for c in in_care)
     out["cla_male_%"] = pct(sexes["M"], len(in_care))
     statuses = defaultdict(list)
@@ -247,5 +281,8 @@ def summary(folder: Path) -> dict:
     out["posts_%"] = {k: pct(v, len(funded)) for k, v in Counter(r["status"] for r in funded).most_common()}
     out["unfunded_filled"] = sum(r["funded"] == "N" and r["status"] != "vacant" for r in posts)
     fam = read(folder, "families")
-    out["families"] = {"attached": len(fam), "claimed_%": pct(sum(bool(r["claimed_date"]) for r in fam), len(fam))}
+    out["families"] = {
+        "attached": len(fam),
+        "claimed_%": pct(sum(bool(r["claimed_date"]) for r in fam), len(fam)),
+    }
     return out

@@ -19,7 +19,7 @@ import math
 import random
 from bisect import bisect_right
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 
 from . import names
 from .calendar import WorkCalendar
@@ -72,65 +72,274 @@ class Pick:
 
 # --- mixes (catalogue figures where it gives them) -------------------------------------------------------
 
-ETHNICITY = Pick({
-    "WBRI": 30, "WIRI": 1, "WIRT": 0.5, "WOTH": 10, "WROM": 1, "MWBC": 5, "MWBA": 2, "MWAS": 2, "MOTH": 5,
-    "AIND": 4, "APKN": 3, "ABAN": 4, "AOTH": 4, "BCRB": 7, "BAFR": 11, "BOTH": 3, "CHNE": 0.5, "OOTH": 4,
-    "REFU": 1, "NOBT": 2, "": 1,
-})
+ETHNICITY = Pick(
+    {
+        "WBRI": 30,
+        "WIRI": 1,
+        "WIRT": 0.5,
+        "WOTH": 10,
+        "WROM": 1,
+        "MWBC": 5,
+        "MWBA": 2,
+        "MWAS": 2,
+        "MOTH": 5,
+        "AIND": 4,
+        "APKN": 3,
+        "ABAN": 4,
+        "AOTH": 4,
+        "BCRB": 7,
+        "BAFR": 11,
+        "BOTH": 3,
+        "CHNE": 0.5,
+        "OOTH": 4,
+        "REFU": 1,
+        "NOBT": 2,
+        "": 1,
+    }
+)
 UASC_ETHNICITY = Pick({"AOTH": 30, "BAFR": 35, "OOTH": 20, "WOTH": 6, "BOTH": 4, "AIND": 2, "NOBT": 3})
-FAMILY_ETHNICITY = Pick({
-    "WBRI": 65, "WOTH": 14, "WIRI": 2, "BCRB": 4, "BAFR": 5, "MWBC": 3, "AIND": 2, "APKN": 1, "ABAN": 2, "OOTH": 2,
-})
-AGE_AT_FIRST_CONTACT = Pick({-1: 2.5, 0: 6, 1: 5.5, 2: 5.5, 3: 5, 4: 5, 5: 5, 6: 5, 7: 5, 8: 5, 9: 5,
-                             10: 5.5, 11: 5.5, 12: 5.5, 13: 5.5, 14: 5, 15: 5, 16: 7, 17: 6.5})
-CONTACT_SOURCE = Pick({
-    "6": 33, "7": 1, "2A": 17, "2B": 2, "3A": 3, "3B": 3, "3C": 1, "3D": 2, "3E": 4, "3F": 4, "4": 3, "5A": 4,
-    "5B": 2, "5C": 2, "5D": 1, "1A": 6, "1B": 1, "1C": 1, "1D": 2, "8": 3, "9": 1, "10": 1,
-})
-REFERRAL_SOURCE = Pick({
-    "6": 29, "7": 1, "2A": 20, "2B": 2.5, "3A": 3, "3B": 3, "3C": 1, "3D": 2, "3E": 4, "3F": 4, "4": 2, "5A": 5,
-    "5B": 2.5, "5C": 2, "5D": 1, "1A": 9, "1B": 1.5, "1C": 1.5, "1D": 2, "8": 3, "9": 1, "10": 1,
-})
+FAMILY_ETHNICITY = Pick(
+    {
+        "WBRI": 65,
+        "WOTH": 14,
+        "WIRI": 2,
+        "BCRB": 4,
+        "BAFR": 5,
+        "MWBC": 3,
+        "AIND": 2,
+        "APKN": 1,
+        "ABAN": 2,
+        "OOTH": 2,
+    }
+)
+AGE_AT_FIRST_CONTACT = Pick(
+    {
+        -1: 2.5,
+        0: 6,
+        1: 5.5,
+        2: 5.5,
+        3: 5,
+        4: 5,
+        5: 5,
+        6: 5,
+        7: 5,
+        8: 5,
+        9: 5,
+        10: 5.5,
+        11: 5.5,
+        12: 5.5,
+        13: 5.5,
+        14: 5,
+        15: 5,
+        16: 7,
+        17: 6.5,
+    }
+)
+CONTACT_SOURCE = Pick(
+    {
+        "6": 33,
+        "7": 1,
+        "2A": 17,
+        "2B": 2,
+        "3A": 3,
+        "3B": 3,
+        "3C": 1,
+        "3D": 2,
+        "3E": 4,
+        "3F": 4,
+        "4": 3,
+        "5A": 4,
+        "5B": 2,
+        "5C": 2,
+        "5D": 1,
+        "1A": 6,
+        "1B": 1,
+        "1C": 1,
+        "1D": 2,
+        "8": 3,
+        "9": 1,
+        "10": 1,
+    }
+)
+REFERRAL_SOURCE = Pick(
+    {
+        "6": 29,
+        "7": 1,
+        "2A": 20,
+        "2B": 2.5,
+        "3A": 3,
+        "3B": 3,
+        "3C": 1,
+        "3D": 2,
+        "3E": 4,
+        "3F": 4,
+        "4": 2,
+        "5A": 5,
+        "5B": 2.5,
+        "5C": 2,
+        "5D": 1,
+        "1A": 9,
+        "1B": 1.5,
+        "1C": 1.5,
+        "1D": 2,
+        "8": 3,
+        "9": 1,
+        "10": 1,
+    }
+)
 CONTACT_OTHER_OUTCOME = Pick({"early_help": 9.3, "information": 19.6, "nfa": 41.9, "signposting": 0.6})
 RAG_CSC = Pick({"RED": 30, "AMBER": 50, "GREEN": 18, "BLUE": 2})
 RAG_OTHER = Pick({"RED": 2, "AMBER": 18, "GREEN": 50, "BLUE": 30})
 RAG_ORDER = ("BLUE", "GREEN", "AMBER", "RED")
-PRIMARY_NEED = Pick({"N1": 55, "N2": 5, "N3": 4, "N4": 10, "N5": 12, "N6": 4, "N7": 0.5, "N8": 2, "N9": 6,
-                     "N0": 1.5})
-ASSESSMENT_OUTCOME = Pick({"nfa": 60, "cin_plan": 13, "continue_cin_cp_cla": 5, "early_help": 11.5,
-                           "other_agency": 2, "legal_action": 0.5, "strategy_discussion": 3})
+PRIMARY_NEED = Pick(
+    {"N1": 55, "N2": 5, "N3": 4, "N4": 10, "N5": 12, "N6": 4, "N7": 0.5, "N8": 2, "N9": 6, "N0": 1.5}
+)
+ASSESSMENT_OUTCOME = Pick(
+    {
+        "nfa": 60,
+        "cin_plan": 13,
+        "continue_cin_cp_cla": 5,
+        "early_help": 11.5,
+        "other_agency": 2,
+        "legal_action": 0.5,
+        "strategy_discussion": 3,
+    }
+)
 S47_OUTCOME = Pick({"assessment": 45, "icpc": 43, "legal_action": 4, "continue_cin_cp_cla": 6, "nfa": 2})
 CP_CATEGORY = Pick({"NEG": 45, "EMO": 33, "PHY": 11, "SAB": 4, "MUL": 7})
-EH_ORGANISATION = Pick({"Children's centre": 30, "Family support service": 30, "School": 20,
-                        "Youth service": 10, "Health visiting": 10})
+EH_ORGANISATION = Pick(
+    {
+        "Children's centre": 30,
+        "Family support service": 30,
+        "School": 20,
+        "Youth service": 10,
+        "Health visiting": 10,
+    }
+)
 PARTICIPATION_CONF = Pick({"PN1": 3, "PN2": 1, "PN3": 1, "PN4": 1, "PN5": 25, "PN6": 56, "PN7": 13})
 PARTICIPATION_REVIEW = Pick({"PN1": 45, "PN2": 10, "PN3": 6, "PN4": 4, "PN5": 10, "PN6": 20, "PN7": 5})
 CARE_NEED = Pick({"N1": 62, "N2": 3, "N3": 3, "N4": 9, "N5": 12, "N6": 4, "N7": 0.5, "N8": 6.5})
 AGE_OUT_REC = Pick({"E17": 15, "E5": 45, "E6": 10, "E8": 15, "E4A": 7, "E7": 3, "E13": 5})
 UASC_AGE_OUT_REC = Pick({"E17": 10, "E5": 50, "E6": 15, "E8": 25})
 SGO_REC = Pick({"E45": 30, "E46": 45, "E47": 10, "E48": 15})
-RPC_OLD = Pick({"CARPL": 30, "CLOSE": 3, "ALLEG": 3, "STAND": 4, "APPRR": 1, "CREQB": 20, "CREQO": 12,
-                "CHILD": 10, "LAREQ": 10, "PLACE": 3, "CUSTOD": 1, "OTHER": 3})
-RPC_NEW = Pick({"CARPL": 28, "ALLEG": 3, "CHILD": 8, "LAREQ": 8, "ABSENC": 3, "CHCHAN": 15, "PCCHAN": 15,
-                "FCONTA": 3, "LEFTRL": 3, "MANAGE": 6, "OTHERS": 6, "TSPROC": 2})
-CARE_ENTRY_AGE = Pick({0: 18, 1: 4, 2: 4, 3: 3, 4: 3, 5: 3, 6: 3, 7: 3, 8: 3, 9: 3, 10: 4, 11: 5, 12: 6,
-                       13: 8, 14: 9, 15: 9, 16: 7, 17: 3})
+RPC_OLD = Pick(
+    {
+        "CARPL": 30,
+        "CLOSE": 3,
+        "ALLEG": 3,
+        "STAND": 4,
+        "APPRR": 1,
+        "CREQB": 20,
+        "CREQO": 12,
+        "CHILD": 10,
+        "LAREQ": 10,
+        "PLACE": 3,
+        "CUSTOD": 1,
+        "OTHER": 3,
+    }
+)
+RPC_NEW = Pick(
+    {
+        "CARPL": 28,
+        "ALLEG": 3,
+        "CHILD": 8,
+        "LAREQ": 8,
+        "ABSENC": 3,
+        "CHCHAN": 15,
+        "PCCHAN": 15,
+        "FCONTA": 3,
+        "LEFTRL": 3,
+        "MANAGE": 6,
+        "OTHERS": 6,
+        "TSPROC": 2,
+    }
+)
+CARE_ENTRY_AGE = Pick(
+    {
+        0: 18,
+        1: 4,
+        2: 4,
+        3: 3,
+        4: 3,
+        5: 3,
+        6: 3,
+        7: 3,
+        8: 3,
+        9: 3,
+        10: 4,
+        11: 5,
+        12: 6,
+        13: 8,
+        14: 9,
+        15: 9,
+        16: 7,
+        17: 3,
+    }
+)
 IN_TOUCH = Pick({"YES": 86, "NO": 6, "REFU": 3, "RHOM": 4, "DIED": 0.2})
-ACTIVITY = Pick({"F1": 10, "P1": 3, "F2": 20, "P2": 8, "F4": 8, "P4": 5, "P5": 22, "G5": 10, "F5": 6,
-                 "G4": 6, "G6": 2})
-ACCOMMODATION = Pick({"U": 41, "V": 14, "Z": 8, "D": 6, "B": 5, "E": 4, "T": 3, "C": 2, "K": 3, "S": 1,
-                      "W": 1, "Y": 4, "R": 1, "G": 0.5})
+ACTIVITY = Pick(
+    {"F1": 10, "P1": 3, "F2": 20, "P2": 8, "F4": 8, "P4": 5, "P5": 22, "G5": 10, "F5": 6, "G4": 6, "G6": 2}
+)
+ACCOMMODATION = Pick(
+    {
+        "U": 41,
+        "V": 14,
+        "Z": 8,
+        "D": 6,
+        "B": 5,
+        "E": 4,
+        "T": 3,
+        "C": 2,
+        "K": 3,
+        "S": 1,
+        "W": 1,
+        "Y": 4,
+        "R": 1,
+        "G": 0.5,
+    }
+)
 UNSUITABLE = {"S", "W", "X", "R", "G"}
 MISSING_DAYS_CARE = Pick({0: 30, 1: 35, 2: 20, 3: 10, 4: 5})
 MISSING_DAYS_HOME = Pick({0: 12, 1: 25, 2: 25, 3: 18, 4: 10, 5: 6, 7: 4})
 GRADE = Pick({"inadequate": 14, "requires_improvement": 60, "good": 23, "outstanding": 3})
 # Group supervisions per team per month, by service (booklet: last 3 months DAT 7, I&P 24, REACH 15 ...).
-GROUP_SUPERVISIONS = {"SVC-MASH": 0.3, "SVC-DA": 0.6, "SVC-IP": 2.0, "SVC-CIC": 0.25, "SVC-D25": 0.5,
-                      "SVC-OU": 0.25, "SVC-REACH": 5.0}
+GROUP_SUPERVISIONS = {
+    "SVC-MASH": 0.3,
+    "SVC-DA": 0.6,
+    "SVC-IP": 2.0,
+    "SVC-CIC": 0.25,
+    "SVC-D25": 0.5,
+    "SVC-OU": 0.25,
+    "SVC-REACH": 5.0,
+}
 SEASON = (1.0, 0.97, 1.05, 0.92, 1.0, 1.05, 1.05, 0.72, 1.0, 1.1, 1.1, 0.92)
 POSTCODES_IN = ("N15", "N17", "N22", "N8", "N4", "N10", "N11", "N13")
-POSTCODES_OUT = ("E17", "EN1", "EN3", "E4", "SE18", "CR0", "RM8", "IG1", "ME7", "TN34", "CT9", "SS1", "LU1",
-                 "MK9", "B12", "NN1", "CB1", "BN1", "HP13", "SG1", "PE1", "NR1", "CM1", "DA1")
+POSTCODES_OUT = (
+    "E17",
+    "EN1",
+    "EN3",
+    "E4",
+    "SE18",
+    "CR0",
+    "RM8",
+    "IG1",
+    "ME7",
+    "TN34",
+    "CT9",
+    "SS1",
+    "LU1",
+    "MK9",
+    "B12",
+    "NN1",
+    "CB1",
+    "BN1",
+    "HP13",
+    "SG1",
+    "PE1",
+    "NR1",
+    "CM1",
+    "DA1",
+)
 INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 EMERGENCY_STATUS = ("L1", "L2")
 
@@ -138,8 +347,27 @@ EMERGENCY_STATUS = ("L1", "L2")
 class Kid:
     """A child being simulated: characteristics, their buffered rows and the case's holding teams."""
 
-    __slots__ = ("id", "sex", "dob", "edob", "eth", "disabled", "uasc", "given", "family", "rows", "holds",
-                 "last", "open", "teams", "needs", "missing_prone", "unstable", "row")
+    __slots__ = (
+        "id",
+        "sex",
+        "dob",
+        "edob",
+        "eth",
+        "disabled",
+        "uasc",
+        "given",
+        "family",
+        "rows",
+        "holds",
+        "last",
+        "open",
+        "teams",
+        "needs",
+        "missing_prone",
+        "had_cp",
+        "unstable",
+        "row",
+    )
 
     def __init__(self, cid: str):
         self.id = cid
@@ -151,11 +379,20 @@ class Kid:
         self.needs: list[tuple[dict, str, date]] = []  # (row, worker column, date) to resolve at flush
         self.uasc = False
         self.disabled = False
+        self.had_cp = False
 
 
 class DemoCouncil:
-    def __init__(self, *, profile: Profile, seed: int, start: date, horizon: date, writer,
-                 progress: Callable[[str], None] | None = None):
+    def __init__(
+        self,
+        *,
+        profile: Profile,
+        seed: int,
+        start: date,
+        horizon: date,
+        writer,
+        progress: Callable[[str], None] | None = None,
+    ):
         self.p = profile
         self.scale = profile.scale
         self.rng = random.Random(seed)
@@ -254,8 +491,10 @@ class DemoCouncil:
             for i in range(1, n + 1):
                 code = f"{prefix}{i}"
                 name = f"{label} {i}" if n > 1 or prefix not in ("MASH",) else label
-                w.write("teams", {"team_code": code, "team_name": name, "service_code": svc,
-                                  "service_name": svc_name})
+                w.write(
+                    "teams",
+                    {"team_code": code, "team_name": name, "service_code": svc, "service_name": svc_name},
+                )
                 codes.append(code)
                 self.team_service[code] = svc
             self.teams[svc] = codes
@@ -263,7 +502,7 @@ class DemoCouncil:
         state_pick = Pick({"permanent": 2.5, "agency": 2.8, "vacant": 1.6})
         mean_days = {"permanent": 900, "agency": 300, "vacant": 75}
         min_days = {"permanent": 90, "agency": 30, "vacant": 14}
-        for svc, codes in self.teams.items():
+        for codes in self.teams.values():
             for code in codes:
                 per_month: list[list[str]] = [[] for _ in range(months)]
                 extra = sum(rng.random() < 0.2 for _ in range(self.p.workers_per_team))
@@ -273,7 +512,9 @@ class DemoCouncil:
                     t = plus(self.S0, -rng.randint(0, 6 * 365))
                     fte = 1 if rng.random() < 0.85 else rng.choice((0.5, 0.6, 0.8))
                     while t <= self.H:
-                        state = ("agency" if rng.random() < 0.7 else "permanent") if unfunded else state_pick(rng)
+                        state = (
+                            ("agency" if rng.random() < 0.7 else "permanent") if unfunded else state_pick(rng)
+                        )
                         dur = min_days[state] + int(rng.expovariate(1 / mean_days[state]))
                         end = plus(t, dur)
                         if unfunded and rng.random() < 0.3:
@@ -283,14 +524,33 @@ class DemoCouncil:
                             t = end
                             continue
                         end_out = end if end <= self.H else None
-                        w.write("posts", {"post_id": self.nid("PO"), "team_code": code, "funded": not unfunded,
-                                          "status": state, "fte": fte, "start_date": t, "end_date": end_out})
+                        w.write(
+                            "posts",
+                            {
+                                "post_id": self.nid("PO"),
+                                "team_code": code,
+                                "funded": not unfunded,
+                                "status": state,
+                                "fte": fte,
+                                "start_date": t,
+                                "end_date": end_out,
+                            },
+                        )
                         if state != "vacant":
                             wid = self.nid("W")
                             given = rng.choice(names.GIVEN_FEMALE if rng.random() < 0.8 else names.GIVEN_MALE)
-                            w.write("workers", {"worker_id": wid, "name": f"{given} {rng.choice(names.FAMILY)}",
-                                                "team_code": code, "fte": fte, "employment": state,
-                                                "start_date": t, "end_date": end_out})
+                            w.write(
+                                "workers",
+                                {
+                                    "worker_id": wid,
+                                    "name": f"{given} {rng.choice(names.FAMILY)}",
+                                    "team_code": code,
+                                    "fte": fte,
+                                    "employment": state,
+                                    "start_date": t,
+                                    "end_date": end_out,
+                                },
+                            )
                             # a worker takes cases in the months they are in post throughout
                             m1 = t.year * 12 + t.month - self.month0 + (0 if t.day == 1 else 1) - 1
                             m2 = end.year * 12 + end.month - 1 - self.month0 - 1
@@ -341,7 +601,7 @@ class DemoCouncil:
         k.uasc = uasc
         k.disabled = rng.random() < 0.07
         k.missing_prone = rng.random() < 0.3
-        k.unstable = rng.random() < 0.08
+        k.unstable = rng.random() < 0.06
         return k
 
     def flush(self, k: Kid) -> None:
@@ -354,12 +614,21 @@ class DemoCouncil:
         if k.uasc and k.dob is not None:
             b18 = birthday(k.dob, 18)
             uasc_ceased = b18 if b18 <= self.H else None
-        w.write("children", {
-            "child_id": k.id, "given_name": k.given if k.dob is not None or rng.random() < 0.3 else "",
-            "family_name": k.family, "sex": k.sex, "date_of_birth": k.dob, "expected_date_of_birth": k.edob,
-            "ethnicity": k.eth, "disability": k.disabled if rng.random() < 0.9 else None, "uasc": k.uasc,
-            "uasc_ceased_date": uasc_ceased,
-        })
+        w.write(
+            "children",
+            {
+                "child_id": k.id,
+                "given_name": k.given if k.dob is not None or rng.random() < 0.3 else "",
+                "family_name": k.family,
+                "sex": k.sex,
+                "date_of_birth": k.dob,
+                "expected_date_of_birth": k.edob,
+                "ethnicity": k.eth,
+                "disability": k.disabled if rng.random() < 0.9 else None,
+                "uasc": k.uasc,
+                "uasc_ceased_date": uasc_ceased,
+            },
+        )
         allocations = self.allocations(k)
         starts = [a[1] for a in allocations]
         for row, column, d in k.needs:
@@ -385,8 +654,16 @@ class DemoCouncil:
             d = plus(start, rng.randint(5, 40))
             while d <= stop and d <= H:
                 if d >= self.detail_from:
-                    w.write("supervisions", {"supervision_id": self.nid("SU"), "child_id": k.id,
-                                             "team_code": team, "held_date": d, "kind": "case"})
+                    w.write(
+                        "supervisions",
+                        {
+                            "supervision_id": self.nid("SU"),
+                            "child_id": k.id,
+                            "team_code": team,
+                            "held_date": d,
+                            "kind": "case",
+                        },
+                    )
                 d = plus(d, rng.randint(28, 56) if rng.random() < 0.88 else rng.randint(57, 110))
             months = (stop - start).days // 30
             for _ in range(months):
@@ -395,9 +672,18 @@ class DemoCouncil:
                     d = plus(start, rng.randint(0, max(0, (stop - start).days)))
                     if self.S0 <= d <= H:
                         regular = u < 0.008
-                        w.write("audits", {"audit_id": self.nid("AU"), "child_id": k.id, "team_code": team,
-                                           "completed_date": d, "kind": "regular" if regular else "thematic",
-                                           "grade": GRADE(rng), "oversight_grade": GRADE(rng) if regular else ""})
+                        w.write(
+                            "audits",
+                            {
+                                "audit_id": self.nid("AU"),
+                                "child_id": k.id,
+                                "team_code": team,
+                                "completed_date": d,
+                                "kind": "regular" if regular else "thematic",
+                                "grade": GRADE(rng),
+                                "oversight_grade": GRADE(rng) if regular else "",
+                            },
+                        )
             t = start
             while True:
                 seg_end = plus(t, rng.randint(120, 540))
@@ -411,8 +697,17 @@ class DemoCouncil:
                 result.append((team, t, seg_end, worker))
                 t = seg_end
         for team, s, e, worker in result:
-            w.write("allocations", {"allocation_id": self.nid("AL"), "child_id": k.id, "team_code": team,
-                                    "worker_id": worker, "start_date": s, "end_date": e})
+            w.write(
+                "allocations",
+                {
+                    "allocation_id": self.nid("AL"),
+                    "child_id": k.id,
+                    "team_code": team,
+                    "worker_id": worker,
+                    "start_date": s,
+                    "end_date": e,
+                },
+            )
         return result
 
     # --- front door ---------------------------------------------------------------------------------------
@@ -439,8 +734,9 @@ class DemoCouncil:
             if d.month != month:
                 month = d.month
                 if d.month == 1 or d == self.S0:
-                    self.progress(f"simulating {d.isoformat()[:7]}: {self.stats['children_written']} children "
-                                  "written")
+                    self.progress(
+                        f"simulating {d.isoformat()[:7]}: {self.stats['children_written']} children written"
+                    )
             for _ in range(self.daily_count(rate, d)):
                 k = self.new_child(d, AGE_AT_FIRST_CONTACT(self.rng))
                 self.contact_chain(k, d)
@@ -496,8 +792,13 @@ class DemoCouncil:
         minute = rng.randint(0, 59)
         received = f"{d.isoformat()}T{hour:02d}:{minute:02d}:00"
         u = rng.random()
-        delay = rng.randint(20, 1430) if u < 0.85 else rng.randint(1450, 5760) if u < 0.96 else rng.randint(5760,
-                                                                                                           14400)
+        delay = (
+            rng.randint(20, 1430)
+            if u < 0.85
+            else rng.randint(1450, 5760)
+            if u < 0.96
+            else rng.randint(5760, 14400)
+        )
         total = hour * 60 + minute + delay
         day_off, rem = divmod(total, 1440)
         if rem < 7 * 60:
@@ -508,14 +809,24 @@ class DemoCouncil:
         if rng.random() < 0.25:
             i = RAG_ORDER.index(initial) + (1 if csc or rng.random() < 0.4 else -1)
             final = RAG_ORDER[max(0, min(3, i))]
-        row = {"contact_id": self.nid("CT"), "child_id": k.id, "received_at": received, "source": source,
-               "initial_rag": initial, "team_code": self.teams["SVC-MASH"][0] if len(self.teams["SVC-MASH"]) == 1
-               else self.team(k, "SVC-MASH")}
+        row = {
+            "contact_id": self.nid("CT"),
+            "child_id": k.id,
+            "received_at": received,
+            "source": source,
+            "initial_rag": initial,
+            "team_code": self.teams["SVC-MASH"][0]
+            if len(self.teams["SVC-MASH"]) == 1
+            else self.team(k, "SVC-MASH"),
+        }
         if decided > self.H:
             self.out(k, "contacts", row, None)
             return outcome, None, row["contact_id"], source, initial
-        row.update(final_rag=final, outcome=outcome,
-                   decided_at=f"{decided.isoformat()}T{rem // 60:02d}:{rem % 60:02d}:00")
+        row.update(
+            final_rag=final,
+            outcome=outcome,
+            decided_at=f"{decided.isoformat()}T{rem // 60:02d}:{rem % 60:02d}:00",
+        )
         self.out(k, "contacts", row, decided)
         return outcome, decided, row["contact_id"], source, final
 
@@ -526,8 +837,18 @@ class DemoCouncil:
             return
         c = plus(s, rng.randint(40, 270))
         c = c if c <= self.H else None
-        self.out(k, "early_help", {"episode_id": self.nid("EH"), "child_id": k.id, "start_date": s,
-                                   "completion_date": c, "organisation": EH_ORGANISATION(rng)}, c)
+        self.out(
+            k,
+            "early_help",
+            {
+                "episode_id": self.nid("EH"),
+                "child_id": k.id,
+                "start_date": s,
+                "completion_date": c,
+                "organisation": EH_ORGANISATION(rng),
+            },
+            c,
+        )
 
     # --- referral and what follows ------------------------------------------------------------------------
 
@@ -543,8 +864,16 @@ class DemoCouncil:
         else:
             ref_source = REFERRAL_SOURCE(rng)
         rid = self.nid("RF")
-        row = {"referral_id": rid, "child_id": k.id, "contact_id": contact_id, "referral_date": r,
-               "source": ref_source, "primary_need": need, "nfa": False, "team_code": da}
+        row = {
+            "referral_id": rid,
+            "child_id": k.id,
+            "contact_id": contact_id,
+            "referral_date": r,
+            "source": ref_source,
+            "primary_need": need,
+            "nfa": False,
+            "team_code": da,
+        }
         self.need_worker(k, row, "worker_id", r)
         self.out(k, "referrals", row, r)
         if rng.random() < 0.07:
@@ -564,6 +893,8 @@ class DemoCouncil:
     def after_referral(self, k: Kid, rid: str, r: date, da: str, source: str, rag: str):
         rng = self.rng
         p_s47 = 0.13 + (0.12 if rag == "RED" else 0) + (0.05 if source in ("6", "3E") else 0)
+        if k.had_cp:
+            p_s47 += 0.35
         a_start = plus(r, Pick({0: 25, 1: 25, 2: 15, 3: 12, 4: 8, 5: 6, 7: 5, 10: 4})(rng))
         if a_start > self.H:
             return None, ""
@@ -580,6 +911,8 @@ class DemoCouncil:
         return self.after_assessment(k, rid, auth, outcome, da)
 
     def assessment(self, k: Kid, rid: str, start: date, team: str, outcome: str, *, quick: bool = False):
+        if start > self.H:
+            return None, None
         rng = self.rng
         u = rng.random()
         if quick:
@@ -593,8 +926,13 @@ class DemoCouncil:
         else:
             n = rng.randint(46, 75)
         auth = self.wd_add(start, n)
-        row = {"assessment_id": self.nid("AS"), "child_id": k.id, "referral_id": rid, "start_date": start,
-               "team_code": team}
+        row = {
+            "assessment_id": self.nid("AS"),
+            "child_id": k.id,
+            "referral_id": rid,
+            "start_date": start,
+            "team_code": team,
+        }
         self.need_worker(k, row, "worker_id", start)
         if self.age(k, start) >= 0 and rng.random() < 0.96:
             seen = plus(start, rng.randint(0, min(15, (auth - start).days)))
@@ -634,10 +972,19 @@ class DemoCouncil:
         running alongside whose outcome follows the S47's."""
         rng = self.rng
         under4 = self.age(k, sd) < 4
-        disc = {"discussion_id": self.nid("SD"), "child_id": k.id, "referral_id": rid, "held_date": sd,
-                "completed": rng.random() < 0.97}
-        for agency, inv, att in (("social_care", 1.0, 1.0), ("police", 0.995, 0.967), ("health", 0.84, 0.937),
-                                 ("education", 0.6 if under4 else 0.82, 0.957)):
+        disc = {
+            "discussion_id": self.nid("SD"),
+            "child_id": k.id,
+            "referral_id": rid,
+            "held_date": sd,
+            "completed": rng.random() < 0.97,
+        }
+        for agency, inv, att in (
+            ("social_care", 1.0, 1.0),
+            ("police", 0.995, 0.967),
+            ("health", 0.84, 0.937),
+            ("education", 0.6 if under4 else 0.82, 0.957),
+        ):
             invited = rng.random() < inv
             disc[f"invited_{agency}"] = invited
             disc[f"attended_{agency}"] = invited and rng.random() < att
@@ -653,8 +1000,14 @@ class DemoCouncil:
                 return None, ""
             return plus(sd, rng.randint(1, 10)), "RC8"
         outcome = S47_OUTCOME(rng)
-        s47 = {"s47_id": self.nid("SF"), "child_id": k.id, "referral_id": rid, "discussion_id": disc["discussion_id"],
-               "start_date": sd, "team_code": da}
+        s47 = {
+            "s47_id": self.nid("SF"),
+            "child_id": k.id,
+            "referral_id": rid,
+            "discussion_id": disc["discussion_id"],
+            "start_date": sd,
+            "team_code": da,
+        }
         self.out(k, "s47_enquiries", s47, sd)
         done = plus(sd, max(1, int(rng.gammavariate(3.0, 6.0))))
         icpc = None
@@ -668,8 +1021,12 @@ class DemoCouncil:
             return None, ""
         s47.update(completed_date=done, outcome=outcome, icpc_not_required=outcome != "icpc")
         # the assessment alongside takes the S47's outcome
-        a_outcome = {"icpc": "continue_cin_cp_cla", "legal_action": "legal_action", "continue_cin_cp_cla":
-                     "continue_cin_cp_cla", "nfa": "nfa"}.get(outcome)
+        a_outcome = {
+            "icpc": "continue_cin_cp_cla",
+            "legal_action": "legal_action",
+            "continue_cin_cp_cla": "continue_cin_cp_cla",
+            "nfa": "nfa",
+        }.get(outcome)
         if arow is not None and auth is not None:
             if a_outcome is None:
                 a_outcome = ASSESSMENT_OUTCOME(rng)
@@ -680,9 +1037,20 @@ class DemoCouncil:
                 k.open = True
                 return None, ""
             made = rng.random() < 0.88
-            self.out(k, "conferences", {"conference_id": self.nid("CF"), "child_id": k.id,
-                                        "s47_id": s47["s47_id"], "kind": "initial", "held_date": icpc,
-                                        "plan_made": made, "participation": self.conf_pn(k, icpc)}, icpc)
+            self.out(
+                k,
+                "conferences",
+                {
+                    "conference_id": self.nid("CF"),
+                    "child_id": k.id,
+                    "s47_id": s47["s47_id"],
+                    "kind": "initial",
+                    "held_date": icpc,
+                    "plan_made": made,
+                    "participation": self.conf_pn(k, icpc),
+                },
+                icpc,
+            )
             if made:
                 return self.cp_plan(k, rid, icpc)
             return self.cin_plan(k, rid, icpc)
@@ -724,8 +1092,13 @@ class DemoCouncil:
         team = self.plan_team(k, start)
         self.hold(k, team, start)
         end = plus(start, rng.randint(45, 120) if rng.random() < 0.3 else rng.randint(121, 420))
-        plan = {"plan_id": self.nid("CI"), "child_id": k.id, "referral_id": rid, "start_date": start,
-                "team_code": team}
+        plan = {
+            "plan_id": self.nid("CI"),
+            "child_id": k.id,
+            "referral_id": rid,
+            "start_date": start,
+            "team_code": team,
+        }
         self.out(k, "cin_plans", plan, start)
         if rng.random() < 0.6:
             # a reassessment during the plan; an NFA outcome ends the plan
@@ -763,14 +1136,31 @@ class DemoCouncil:
         if team.startswith("REACH"):
             team = self.team(k, "SVC-IP")
         self.hold(k, team, start)
+        k.had_cp = True
         initial = CP_CATEGORY(rng)
         latest = initial if rng.random() < 0.9 else CP_CATEGORY(rng)
         u = rng.random()
-        months = (rng.uniform(2, 5) if u < 0.4 else rng.uniform(5, 11) if u < 0.8 else rng.uniform(11, 17)
-                  if u < 0.93 else rng.uniform(17, 22) if u < 0.97 else rng.uniform(22, 32))
+        months = (
+            rng.uniform(2, 5)
+            if u < 0.4
+            else rng.uniform(5, 11)
+            if u < 0.8
+            else rng.uniform(11, 17)
+            if u < 0.93
+            else rng.uniform(17, 22)
+            if u < 0.97
+            else rng.uniform(22, 32)
+        )
         planned = plus(start, int(months * 30.4))
-        plan = {"plan_id": self.nid("CP"), "child_id": k.id, "referral_id": rid, "start_date": start,
-                "initial_category": initial, "latest_category": latest, "team_code": team}
+        plan = {
+            "plan_id": self.nid("CP"),
+            "child_id": k.id,
+            "referral_id": rid,
+            "start_date": start,
+            "initial_category": initial,
+            "latest_category": latest,
+            "team_code": team,
+        }
         self.out(k, "cp_plans", plan, start)
         # proceedings: pre-proceedings during the plan, maybe care proceedings
         care_at = None
@@ -803,9 +1193,19 @@ class DemoCouncil:
             if d > self.H:
                 break
             ends = d >= planned and final is None
-            self.out(k, "conferences", {"conference_id": self.nid("CF"), "child_id": k.id, "kind": "review",
-                                        "held_date": d, "plan_made": not ends, "participation": self.conf_pn(k, d)},
-                     d)
+            self.out(
+                k,
+                "conferences",
+                {
+                    "conference_id": self.nid("CF"),
+                    "child_id": k.id,
+                    "kind": "review",
+                    "held_date": d,
+                    "plan_made": not ends,
+                    "participation": self.conf_pn(k, d),
+                },
+                d,
+            )
             if ends:
                 end = d
                 break
@@ -813,8 +1213,15 @@ class DemoCouncil:
         if final is not None:
             # care proceedings with the child at home; the plan runs until the final order
             f = plus(final, 7 * self.proceedings_weeks())
-            outcome = Pick({"care_order": 40, "sgo": 20, "supervision_order": 25, "child_arrangements_order": 10,
-                            "no_order": 5})(rng)
+            outcome = Pick(
+                {
+                    "care_order": 40,
+                    "sgo": 20,
+                    "supervision_order": 25,
+                    "child_arrangements_order": 10,
+                    "no_order": 5,
+                }
+            )(rng)
             self.proceeding(k, "care_proceedings", final, f, outcome)
             if f <= self.H and (end is None or f < end):
                 end = f
@@ -855,7 +1262,13 @@ class DemoCouncil:
 
     def proceedings_weeks(self) -> int:
         u = self.rng.random()
-        return self.rng.randint(18, 26) if u < 0.3 else self.rng.randint(27, 40) if u < 0.8 else self.rng.randint(41, 60)
+        return (
+            self.rng.randint(18, 26)
+            if u < 0.3
+            else self.rng.randint(27, 40)
+            if u < 0.8
+            else self.rng.randint(41, 60)
+        )
 
     def proceeding(self, k: Kid, kind: str, start: date, end: date, outcome: str) -> None:
         if start > self.H:
@@ -870,17 +1283,31 @@ class DemoCouncil:
     def uasc_arrival(self, k: Kid, d: date) -> None:
         rng = self.rng
         hour = rng.randint(8, 22)
-        contact = {"contact_id": self.nid("CT"), "child_id": k.id,
-                   "received_at": f"{d.isoformat()}T{hour:02d}:{rng.randint(0, 59):02d}:00",
-                   "source": Pick({"6": 60, "5C": 20, "8": 20})(rng), "initial_rag": "RED", "final_rag": "RED",
-                   "decided_at": f"{d.isoformat()}T{min(23, hour + 1):02d}:{rng.randint(0, 59):02d}:00",
-                   "outcome": "csc_referral", "team_code": self.teams["SVC-MASH"][0]}
+        contact = {
+            "contact_id": self.nid("CT"),
+            "child_id": k.id,
+            "received_at": f"{d.isoformat()}T{hour:02d}:{rng.randint(0, 59):02d}:00",
+            "source": Pick({"6": 60, "5C": 20, "8": 20})(rng),
+            "initial_rag": "RED",
+            "final_rag": "RED",
+            "decided_at": f"{d.isoformat()}T{min(23, hour + 1):02d}:{rng.randint(0, 59):02d}:00",
+            "outcome": "csc_referral",
+            "team_code": self.teams["SVC-MASH"][0],
+        }
         self.out(k, "contacts", contact, d)
         da = self.team(k, "SVC-DA")
         self.hold(k, da, d)
         rid = self.nid("RF")
-        row = {"referral_id": rid, "child_id": k.id, "contact_id": contact["contact_id"], "referral_date": d,
-               "source": contact["source"], "primary_need": "N8", "nfa": False, "team_code": da}
+        row = {
+            "referral_id": rid,
+            "child_id": k.id,
+            "contact_id": contact["contact_id"],
+            "referral_date": d,
+            "source": contact["source"],
+            "primary_need": "N8",
+            "nfa": False,
+            "team_code": da,
+        }
         self.need_worker(k, row, "worker_id", d)
         self.out(k, "referrals", row, d)
         self.assessment(k, rid, plus(d, rng.randint(0, 3)), da, "continue_cin_cp_cla", quick=True)
@@ -897,8 +1324,10 @@ class DemoCouncil:
         span = (self.S0 - first).days
         n = round(LEGACY_CARE_ENTRIES * self.scale * span / 365.25)
         n_uasc = round(UASC_ARRIVALS * self.scale * min(span, 9 * 365) / 365.25)
-        entries = sorted([(plus(first, rng.randint(0, span - 1)), False) for _ in range(n)]
-                         + [(plus(self.S0, -rng.randint(1, 9 * 365)), True) for _ in range(n_uasc)])
+        entries = sorted(
+            [(plus(first, rng.randint(0, span - 1)), False) for _ in range(n)]
+            + [(plus(self.S0, -rng.randint(1, 9 * 365)), True) for _ in range(n_uasc)]
+        )
         for e, uasc in entries:
             if uasc:
                 age = Pick({17: 35, 16: 40, 15: 15, 14: 6, 13: 4})(rng)
@@ -917,8 +1346,15 @@ class DemoCouncil:
                 da = self.team(k, "SVC-DA")
                 self.hold(k, da, r)
                 rid = self.nid("RF")
-                row = {"referral_id": rid, "child_id": k.id, "referral_date": r, "source": REFERRAL_SOURCE(rng),
-                       "primary_need": CARE_NEED(rng), "nfa": False, "team_code": da}
+                row = {
+                    "referral_id": rid,
+                    "child_id": k.id,
+                    "referral_date": r,
+                    "source": REFERRAL_SOURCE(rng),
+                    "primary_need": CARE_NEED(rng),
+                    "nfa": False,
+                    "team_code": da,
+                }
                 self.out(k, "referrals", row, r)
                 route = self.entry_route(age)
                 close, reason = self.enter_care(k, rid, e, route)
@@ -1011,7 +1447,7 @@ class DemoCouncil:
         placements = []
         tp = e
         first = True
-        unstable = k.unstable or (age >= 11 and rng.random() < 0.1)
+        unstable = k.unstable or (age >= 11 and rng.random() < 0.07)
         while tp < ends:
             if placed_for_adoption and tp >= placed_for_adoption:
                 break
@@ -1025,6 +1461,12 @@ class DemoCouncil:
             tp = plus(tp, dur)
             if placed_for_adoption and tp > placed_for_adoption:
                 tp = placed_for_adoption
+        # a court order often comes with a move (RNE T: legal status and placement change together)
+        for ld, ls in segs[1:]:
+            if ld < ends and rng.random() < 0.2 and (not placed_for_adoption or ld < placed_for_adoption):
+                i = bisect_right([p[0] for p in placements], ld)
+                if placements[i - 1][0] != ld:
+                    placements.insert(i, (ld, *self.placement(k, ld, ls, route)))
         if placed_for_adoption:
             ptype = "A5" if rng.random() < 0.25 else "A6"
             inside = rng.random() < 0.3
@@ -1043,7 +1485,11 @@ class DemoCouncil:
         self.health(k, e, stop)
         if k.missing_prone:
             self.missing(k, e, stop, True)
-        if age < 12 and (adoption or route in ("legal", "c2")) and rng.random() < (0.85 if adoption else 0.25):
+        if (
+            age < 12
+            and (adoption or route in ("legal", "c2"))
+            and rng.random() < (0.85 if adoption else 0.25)
+        ):
             s = plus(e, rng.randint(60, 360))
             if s <= H:
                 f = plus(s, rng.randint(120, 400))
@@ -1056,13 +1502,29 @@ class DemoCouncil:
             return None, ""
         # leaving care
         exit_age = self.age(k, x)
-        if exit_age >= 16 and (x - e).days >= 91 and rec in ("E17", "E5", "E6", "E8", "E13", "E4A", "E4B", "E14"):
+        if (
+            exit_age >= 16
+            and (x - e).days >= 91
+            and rec in ("E17", "E5", "E6", "E8", "E13", "E4A", "E4B", "E14")
+        ):
             if exit_age >= 17 and rec in ("E17", "E5", "E6", "E8"):
                 self.leaving_care(k, x)
                 return x, "RC7"
         self.release(k, x)
-        return x, {"E11": "RC1", "E12": "RC1", "E2": "RC2", "E41": "RC3", "E45": "RC4", "E46": "RC4",
-                   "E47": "RC4", "E48": "RC4", "E43": "RC4", "E44": "RC4", "E3": "RC5", "E7": "RC6"}.get(rec, "RC7")
+        return x, {
+            "E11": "RC1",
+            "E12": "RC1",
+            "E2": "RC2",
+            "E41": "RC3",
+            "E45": "RC4",
+            "E46": "RC4",
+            "E47": "RC4",
+            "E48": "RC4",
+            "E43": "RC4",
+            "E44": "RC4",
+            "E3": "RC5",
+            "E7": "RC6",
+        }.get(rec, "RC7")
 
     def c2_exit(self, k: Kid, t: date):
         rng = self.rng
@@ -1080,11 +1542,27 @@ class DemoCouncil:
         f = plus(issue, 7 * self.proceedings_weeks())
         age = self.age(k, issue)
         if age < 5:
-            outcome = Pick({"placement_order": 52, "care_order": 18, "sgo": 21, "supervision_order": 5,
-                            "child_arrangements_order": 2, "no_order": 2})(rng)
+            outcome = Pick(
+                {
+                    "placement_order": 52,
+                    "care_order": 18,
+                    "sgo": 21,
+                    "supervision_order": 5,
+                    "child_arrangements_order": 2,
+                    "no_order": 2,
+                }
+            )(rng)
         else:
-            outcome = Pick({"care_order": 50, "sgo": 28, "supervision_order": 9, "child_arrangements_order": 8,
-                            "no_order": 3, "placement_order": 8 if age < 9 else 0})(rng)
+            outcome = Pick(
+                {
+                    "care_order": 50,
+                    "sgo": 28,
+                    "supervision_order": 9,
+                    "child_arrangements_order": 8,
+                    "no_order": 3,
+                    "placement_order": 8 if age < 9 else 0,
+                }
+            )(rng)
         self.proceeding(k, "care_proceedings", issue, f, outcome)
         if outcome == "care_order":
             segs.append((f, "C2"))
@@ -1101,7 +1579,11 @@ class DemoCouncil:
             return order, "E11" if rng.random() < 0.6 else "E12", (decision, f, matched, order, placed)
         if outcome == "sgo":
             return f, SGO_REC(rng), None
-        return f, {"supervision_order": "E13", "child_arrangements_order": "E41", "no_order": "E4A"}[outcome], None
+        return (
+            f,
+            {"supervision_order": "E13", "child_arrangements_order": "E41", "no_order": "E4A"}[outcome],
+            None,
+        )
 
     def adoption(self, k: Kid, e: date, adoption) -> None:
         decision, po, matched, order, placed = adoption
@@ -1110,8 +1592,12 @@ class DemoCouncil:
             return
         row = {"child_id": k.id, "entered_care_date": e, "decision_date": decision}
         last = decision
-        for column, d in (("placement_order_date", po), ("matched_date", matched), ("placed_date", placed),
-                          ("adoption_order_date", order)):
+        for column, d in (
+            ("placement_order_date", po),
+            ("matched_date", matched),
+            ("placed_date", placed),
+            ("adoption_order_date", order),
+        ):
             if d <= H:
                 row[column] = d
                 last = d
@@ -1144,13 +1630,17 @@ class DemoCouncil:
         if ls in ("J1", "J2", "J3") and rng.random() < 0.3:
             kind = "custody"
         if kind == "foster":
-            ptype, prov, p_in = ("U4" if rng.random() < 0.35 else "U6"), "PR1", 0.5
+            ptype, prov, p_in = ("U4" if rng.random() < 0.35 else "U6"), "PR1", 0.62
             if ls in ("C1", "E1") and age < 2 and rng.random() < 0.3:
                 ptype = "U5"
         elif kind == "kin":
             ptype, prov, p_in = ("U1" if rng.random() < 0.4 else "U3"), "PR1", 0.45
         elif kind == "ifa":
-            ptype, prov, p_in = ("U4" if rng.random() < 0.35 else "U6"), ("PR4" if rng.random() < 0.8 else "PR5"), 0.12
+            ptype, prov, p_in = (
+                ("U4" if rng.random() < 0.35 else "U6"),
+                ("PR4" if rng.random() < 0.8 else "PR5"),
+                0.12,
+            )
         elif kind == "resi":
             ptype = Pick({"K2": 70, "R1": 10, "S1": 8, "K1": 4, "R2": 4, "R3": 4})(rng)
             prov, p_in = ("PR4" if rng.random() < 0.8 else "PR2"), 0.1
@@ -1201,16 +1691,43 @@ class DemoCouncil:
             if rne in ("P", "T", "B", "U"):
                 rpc = (RPC_NEW if d >= date(2023, 4, 1) else RPC_OLD)(rng)
             team = self.team(k, "SVC-OU") if self.age(k, d) >= 16 else self.team(k, "SVC-CIC")
-            self.out(k, "care_episodes", {
-                "episode_id": self.nid("EP"), "child_id": k.id, "start_date": d, "rne": rne, "legal_status": ls,
-                "category_of_need": need, "placement_type": pl[1], "placement_provider": pl[2],
-                "placement_postcode": pl[4], "placement_inside_la": pl[3], "end_date": end,
-                "reason_ceased": ("X1" if not last else rec) if end is not None else "",
-                "reason_placement_change": rpc, "team_code": team,
-            }, end)
+            self.out(
+                k,
+                "care_episodes",
+                {
+                    "episode_id": self.nid("EP"),
+                    "child_id": k.id,
+                    "start_date": d,
+                    "rne": rne,
+                    "legal_status": ls,
+                    "category_of_need": need,
+                    "placement_type": pl[1],
+                    "placement_provider": pl[2],
+                    "placement_postcode": pl[4],
+                    "placement_inside_la": pl[3],
+                    "end_date": end,
+                    "reason_ceased": ("X1" if not last else rec) if end is not None else "",
+                    "reason_placement_change": rpc,
+                    "team_code": team,
+                },
+                end,
+            )
 
-    def visits(self, k: Kid, kind: str, start: date, stop: date, first_max: int, lo: int, hi: int,
-               late_hi: int, late_p: float, *, working: bool = True, changes: list[date] | None = None) -> None:
+    def visits(
+        self,
+        k: Kid,
+        kind: str,
+        start: date,
+        stop: date,
+        first_max: int,
+        lo: int,
+        hi: int,
+        late_hi: int,
+        late_p: float,
+        *,
+        working: bool = True,
+        changes: list[date] | None = None,
+    ) -> None:
         """Visits from start while before stop: the first within first_max (working) days, then every lo-hi,
         sometimes late (up to late_hi)."""
         rng = self.rng
@@ -1221,9 +1738,14 @@ class DemoCouncil:
         old = k.dob is not None and self.age(k, start) >= 5
         while d < stop and d <= H:
             if d >= detail_from:
-                row = {"visit_id": self.nid("VI"), "child_id": k.id, "visit_date": d, "kind": kind,
-                       "seen": rng.random() < 0.95 if k.dob is not None and d >= k.dob else False,
-                       "seen_alone": old and rng.random() < 0.6}
+                row = {
+                    "visit_id": self.nid("VI"),
+                    "child_id": k.id,
+                    "visit_date": d,
+                    "kind": kind,
+                    "seen": rng.random() < 0.95 if k.dob is not None and d >= k.dob else False,
+                    "seen_alone": old and rng.random() < 0.6,
+                }
                 self.need_worker(k, row, "worker_id", d)
                 self.out(k, "visits", row, d)
             d = add(d, rng.randint(lo, hi) if rng.random() >= late_p else rng.randint(hi + 1, late_hi))
@@ -1241,8 +1763,12 @@ class DemoCouncil:
         while d < stop and d <= self.H:
             if d >= self.detail_from:
                 pn = "PN0" if self.age(k, d) < 4 else PARTICIPATION_REVIEW(rng)
-                self.out(k, "cla_reviews", {"review_id": self.nid("RV"), "child_id": k.id, "review_date": d,
-                                            "participation": pn}, d)
+                self.out(
+                    k,
+                    "cla_reviews",
+                    {"review_id": self.nid("RV"), "child_id": k.id, "review_date": d, "participation": pn},
+                    d,
+                )
             n += 1
             if n == 1:
                 d = plus(d, rng.randint(60, 91) if rng.random() < 0.9 else rng.randint(92, 120))
@@ -1255,8 +1781,17 @@ class DemoCouncil:
 
         def emit(kind, d):
             if d >= self.detail_from:
-                self.out(k, "health_assessments", {"health_assessment_id": self.nid("HA"), "child_id": k.id,
-                                                   "kind": kind, "completed_date": d}, d)
+                self.out(
+                    k,
+                    "health_assessments",
+                    {
+                        "health_assessment_id": self.nid("HA"),
+                        "child_id": k.id,
+                        "kind": kind,
+                        "completed_date": d,
+                    },
+                    d,
+                )
 
         iha = self.wd.add(e, rng.randint(5, 20) if rng.random() < 0.6 else rng.randint(21, 60))
         if iha >= stop or iha > H:
@@ -1280,17 +1815,25 @@ class DemoCouncil:
         if k.dob is None:
             return
         b11 = birthday(k.dob, 11)
-        mean_gap = 30 if from_care else 100
+        mean_gap = 45 if from_care else 100
         d = plus(max(start, b11), int(rng.expovariate(1 / mean_gap)))
         while d < stop and d <= H:
             n = (MISSING_DAYS_CARE if from_care else MISSING_DAYS_HOME)(rng)
             end = plus(d, n)
-            row = {"episode_id": self.nid("MI"), "child_id": k.id,
-                   "kind": "missing" if rng.random() < 0.85 else "absent", "start_date": d, "from_care": from_care}
+            row = {
+                "episode_id": self.nid("MI"),
+                "child_id": k.id,
+                "kind": "missing" if rng.random() < 0.85 else "absent",
+                "start_date": d,
+                "from_care": from_care,
+            }
             if end <= H:
                 offered = rng.random() < 0.9
-                row.update(end_date=end, return_interview_offered=offered,
-                           return_interview_accepted=offered and rng.random() < 0.62)
+                row.update(
+                    end_date=end,
+                    return_interview_offered=offered,
+                    return_interview_accepted=offered and rng.random() < 0.62,
+                )
             if d >= self.detail_from:
                 self.out(k, "missing_episodes", row, row.get("end_date"))
             d = plus(end, 1 + int(rng.expovariate(1 / mean_gap)))
@@ -1304,7 +1847,9 @@ class DemoCouncil:
         service_end = birthday(k.dob, 21 if rng.random() < 0.6 else 25)
         in_touch = IN_TOUCH(rng)
         activity = ACTIVITY(rng)
-        accommodation = "Z" if rng.random() < 0.5 and k.rows and self.last_rec(k) == "E17" else ACCOMMODATION(rng)
+        accommodation = (
+            "Z" if rng.random() < 0.5 and k.rows and self.last_rec(k) == "E17" else ACCOMMODATION(rng)
+        )
         d = plus(x, rng.randint(1, 30))
         last_review = x
         while d < service_end and d <= H:
@@ -1327,12 +1872,19 @@ class DemoCouncil:
             if (d - last_review).days > 150 and rng.random() < 0.85:
                 last_review = plus(d, -rng.randint(0, 60))
             accom = "X" if act == "G6" else accommodation
-            row = {"child_id": k.id, "status_date": d, "eligibility": "relevant" if age < 18 else "former_relevant",
-                   "in_touch": in_touch, "last_contact_date": max(last_contact, x), "activity": act,
-                   "accommodation": accom,
-                   "accommodation_suitable": accom not in UNSUITABLE and (accom != "V" or rng.random() < 0.6)
-                   and rng.random() < 0.95,
-                   "pathway_plan_review_date": max(last_review, x)}
+            row = {
+                "child_id": k.id,
+                "status_date": d,
+                "eligibility": "relevant" if age < 18 else "former_relevant",
+                "in_touch": in_touch,
+                "last_contact_date": max(last_contact, x),
+                "activity": act,
+                "accommodation": accom,
+                "accommodation_suitable": accom not in UNSUITABLE
+                and (accom != "V" or rng.random() < 0.6)
+                and rng.random() < 0.95,
+                "pathway_plan_review_date": max(last_review, x),
+            }
             if d >= self.detail_from:
                 self.need_worker(k, row, "pa_worker_id", d)
                 self.out(k, "care_leavers", row, d)
@@ -1344,8 +1896,17 @@ class DemoCouncil:
         if service_end <= H:
             if service_end > d or (service_end >= self.detail_from and service_end != d):
                 if service_end >= self.detail_from and not (in_touch == "DIED"):
-                    self.out(k, "care_leavers", {"child_id": k.id, "status_date": service_end,
-                                                 "eligibility": "former_relevant", "in_touch": "NREQ"}, service_end)
+                    self.out(
+                        k,
+                        "care_leavers",
+                        {
+                            "child_id": k.id,
+                            "status_date": service_end,
+                            "eligibility": "former_relevant",
+                            "in_touch": "NREQ",
+                        },
+                        service_end,
+                    )
             self.release(k, service_end)
         else:
             k.open = True
@@ -1369,8 +1930,15 @@ class DemoCouncil:
                     for _ in range(n):
                         d = plus(m, rng.randint(0, 27))
                         if d <= self.H:
-                            self.writer.write("supervisions", {"supervision_id": self.nid("SU"), "team_code": code,
-                                                               "held_date": d, "kind": "group"})
+                            self.writer.write(
+                                "supervisions",
+                                {
+                                    "supervision_id": self.nid("SU"),
+                                    "team_code": code,
+                                    "held_date": d,
+                                    "kind": "group",
+                                },
+                            )
                     m = add_months(m, 1)
 
     def families(self) -> None:
@@ -1390,20 +1958,38 @@ class DemoCouncil:
                     claimed = plus(met, rng.randint(20, 120))
                     if claimed > self.H:
                         claimed = None
-            self.writer.write("families", {"family_id": fid, "attached_date": attached, "outcome_met_date": met,
-                                           "claimed_date": claimed})
+            self.writer.write(
+                "families",
+                {
+                    "family_id": fid,
+                    "attached_date": attached,
+                    "outcome_met_date": met,
+                    "claimed_date": claimed,
+                },
+            )
             eth = FAMILY_ETHNICITY(rng)
             adults = Pick({1: 40, 2: 50, 3: 10})(rng)
             children = Pick({1: 30, 2: 35, 3: 20, 4: 10, 5: 5})(rng)
             for i in range(adults + children):
                 adult = i < adults
-                age = (rng.randint(19, 58) if rng.random() < 0.9 else rng.randint(59, 75)) if adult else rng.randint(0, 17)
+                age = (
+                    (rng.randint(19, 58) if rng.random() < 0.9 else rng.randint(59, 75))
+                    if adult
+                    else rng.randint(0, 17)
+                )
                 sex = ("F" if (i == 0 or rng.random() < 0.4) else "M") if adult else rng.choice("MF")
                 dob = plus(attached, -(age * 365 + rng.randint(0, 364)))
-                self.writer.write("family_members", {
-                    "family_id": fid, "person_id": f"{fid}-{i + 1}", "role": "adult" if adult else "child",
-                    "sex": sex, "date_of_birth": dob, "ethnicity": eth if rng.random() < 0.9 else FAMILY_ETHNICITY(rng),
-                })
+                self.writer.write(
+                    "family_members",
+                    {
+                        "family_id": fid,
+                        "person_id": f"{fid}-{i + 1}",
+                        "role": "adult" if adult else "child",
+                        "sex": sex,
+                        "date_of_birth": dob,
+                        "ethnicity": eth if rng.random() < 0.9 else FAMILY_ETHNICITY(rng),
+                    },
+                )
 
     def entered_measures(self) -> None:
         rng = self.rng
@@ -1411,15 +1997,36 @@ class DemoCouncil:
         while m <= self.H:
             period = f"{m.year:04d}-{m.month:02d}"
             fte = max(0, round(rng.gauss(6 * self.scale, math.sqrt(6 * self.scale))))
-            self.writer.write("entered_measures", {"kpi_code": "yot.first_time_entrants", "period": period,
-                                                   "value": fte, "note": "Youth Justice Service monthly return"})
+            self.writer.write(
+                "entered_measures",
+                {
+                    "kpi_code": "yot.first_time_entrants",
+                    "period": period,
+                    "value": fte,
+                    "note": "Youth Justice Service monthly return",
+                },
+            )
             cohort = max(1, round(rng.gauss(45 * self.scale, math.sqrt(45 * self.scale))))
             reoffended = sum(rng.random() < 0.36 for _ in range(cohort))
-            self.writer.write("entered_measures", {
-                "kpi_code": "yot.reoffending", "period": period, "numerator": reoffended, "denominator": cohort,
-                "value": round(100 * reoffended / cohort, 1), "note": "Youth Justice Service cohort tracker"})
+            self.writer.write(
+                "entered_measures",
+                {
+                    "kpi_code": "yot.reoffending",
+                    "period": period,
+                    "numerator": reoffended,
+                    "denominator": cohort,
+                    "value": round(100 * reoffended / cohort, 1),
+                    "note": "Youth Justice Service cohort tracker",
+                },
+            )
             if m.month in (3, 6, 9, 12):
-                self.writer.write("entered_measures", {
-                    "kpi_code": "tf.national_rank", "period": period, "value": rng.randint(20, 80),
-                    "note": "Families First quarterly league table (MHCLG)"})
+                self.writer.write(
+                    "entered_measures",
+                    {
+                        "kpi_code": "tf.national_rank",
+                        "period": period,
+                        "value": rng.randint(20, 80),
+                        "note": "Families First quarterly league table (MHCLG)",
+                    },
+                )
             m = add_months(m, 1)

@@ -29,16 +29,35 @@ SERVICES: dict[str, tuple[str, str, str]] = {
 
 PROFILES: dict[str, Profile] = {
     "small": Profile(
-        "small", 0.04, 3_900, 24,
-        {"SVC-MASH": 1, "SVC-DA": 2, "SVC-IP": 2, "SVC-CIC": 1, "SVC-D25": 1, "SVC-OU": 1, "SVC-REACH": 1}, 3,
+        "small",
+        0.04,
+        3_900,
+        24,
+        {"SVC-MASH": 1, "SVC-DA": 2, "SVC-IP": 2, "SVC-CIC": 1, "SVC-D25": 1, "SVC-OU": 1, "SVC-REACH": 1},
+        3,
     ),
     "medium": Profile(
-        "medium", 1.0, 96_900, 36,
-        {"SVC-MASH": 1, "SVC-DA": 4, "SVC-IP": 4, "SVC-CIC": 3, "SVC-D25": 2, "SVC-OU": 3, "SVC-REACH": 1}, 8,
+        "medium",
+        1.0,
+        96_900,
+        36,
+        {"SVC-MASH": 1, "SVC-DA": 4, "SVC-IP": 4, "SVC-CIC": 3, "SVC-D25": 2, "SVC-OU": 3, "SVC-REACH": 1},
+        8,
     ),
     "large": Profile(
-        "large", 6.0, 500_000, 72,
-        {"SVC-MASH": 3, "SVC-DA": 16, "SVC-IP": 18, "SVC-CIC": 14, "SVC-D25": 8, "SVC-OU": 12, "SVC-REACH": 5},
+        "large",
+        6.0,
+        500_000,
+        72,
+        {
+            "SVC-MASH": 3,
+            "SVC-DA": 16,
+            "SVC-IP": 18,
+            "SVC-CIC": 14,
+            "SVC-D25": 8,
+            "SVC-OU": 12,
+            "SVC-REACH": 5,
+        },
         8,
     ),
 }

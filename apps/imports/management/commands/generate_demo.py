@@ -26,7 +26,9 @@ def month(text: str):
 
 
 class Command(BaseCommand):
-    help = "Generate a realistic fictional council (children's journeys) as a CSV bundle or into the database."
+    help = (
+        "Generate a realistic fictional council (children's journeys) as a CSV bundle or into the database."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--size", choices=sorted(PROFILES), default="small")
@@ -40,17 +42,22 @@ class Command(BaseCommand):
         start_d = month(start) if start else None
         end_d = month(end) if end else None
         progress = (lambda msg: self.stderr.write(f"  {msg}")) if verbosity >= 2 else None
-        args_text = f"generate_demo --size {size} --seed {seed}" + (f" --start {start}" if start else "") + (
-            f" --end {end}" if end else "")
+        args_text = (
+            f"generate_demo --size {size} --seed {seed}"
+            + (f" --start {start}" if start else "")
+            + (f" --end {end}" if end else "")
+        )
         try:
             if bundle:
-                result = generate_bundle(bundle, size=size, seed=seed, today=today, start=start_d, end=end_d,
-                                         progress=progress)
+                result = generate_bundle(
+                    bundle, size=size, seed=seed, today=today, start=start_d, end=end_d, progress=progress
+                )
                 self.report(result)
                 return
             with tempfile.TemporaryDirectory(prefix="demo-bundle-") as tmp:
-                result = generate_bundle(tmp, size=size, seed=seed, today=today, start=start_d, end=end_d,
-                                         progress=progress)
+                result = generate_bundle(
+                    tmp, size=size, seed=seed, today=today, start=start_d, end=end_d, progress=progress
+                )
                 self.report(result)
                 self.load(Path(tmp), args_text)
         except ValueError as exc:
@@ -58,7 +65,9 @@ class Command(BaseCommand):
 
     def report(self, result) -> None:
         width = max(len(name) for name in result.counts) + 5
-        self.stdout.write(f"Demo council '{result.size}', seed {result.seed}: {result.start} to {result.horizon}")
+        self.stdout.write(
+            f"Demo council '{result.size}', seed {result.seed}: {result.start} to {result.horizon}"
+        )
         for name, n in result.counts.items():
             self.stdout.write(f"  {name + '.csv':<{width}} {n:>10,}")
         rate = result.rows / result.seconds if result.seconds else 0
@@ -82,8 +91,12 @@ class Command(BaseCommand):
         if run.error_count:
             for err in (run.errors or [])[:20]:
                 self.stderr.write(str(err))
-            raise CommandError(f"import failed with {run.error_count} errors (import run {run.pk}); nothing written")
-        self.stdout.write(self.style.SUCCESS(
-            f"Imported into the database in {seconds:.1f} s (import run {run.pk}, {run.rows_total:,} rows), "
-            f"peak memory {peak:,.0f} MB"
-        ))
+            raise CommandError(
+                f"import failed with {run.error_count} errors (import run {run.pk}); nothing written"
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Imported into the database in {seconds:.1f} s (import run {run.pk}, {run.rows_total:,} rows), "
+                f"peak memory {peak:,.0f} MB"
+            )
+        )
