@@ -1,11 +1,16 @@
 """Ratings: RAG against targets (boundaries, tolerances, polarity), direction arrows, polarity overrides,
-target fallback team -> service -> LA, and the baseline period."""
+target fallback team -> service -> LA, the baseline period; and seed_demo_targets, which gives the demo
+council targets and a baseline idempotently."""
 
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
+from apps.core.models import OrgLevel, OrgUnit
 from apps.core.periods import Period
+from apps.kpis.management.commands.seed_demo_targets import DEMO_TARGETS
 from apps.kpis.models import Baseline, MeasureSetting, Target
 from apps.kpis.ratings import (
     baseline_period,
@@ -223,3 +228,62 @@ def test_baseline_period():
     assert baseline_period() is None
     Baseline.objects.create(period="2017-01", active=True)
     assert baseline_period() == Period(2017, 1)
+
+
+# --- seed_demo_targets ----------------------------------------------------------------------------------
+
+
+def snapshot_state():
+    targets = list(Target.objects.order_by("pk").values())
+    baselines = list(Baseline.objects.order_by("pk").values("pk", "period", "label", "active"))
+    return targets, baselines
+
+
+@pytest.mark.django_db
+def test_seeds_two_financial_years_and_a_baseline():
+    call_command("seed_demo_targets", "--today", "2025-02-10")  # 2024/25
+    la = OrgUnit.objects.get(level=OrgLevel.LA)
+    assert set(Target.objects.values_list("financial_year", flat=True)) == {2023, 2024}
+    assert Target.objects.count() == 2 * len(DEMO_TARGETS)
+    assert set(Target.objects.values_list("org_unit", flat=True)) == {la.pk}
+    rr = Target.objects.get(measure="fd.rereferral_12m", financial_year=2024)
+    assert (rr.value, rr.amber_tolerance, rr.tolerance_kind) == (Decimal(20), Decimal(2), "absolute")
+    assert Target.objects.get(measure="as.within_45wd", financial_year=2023).value == 85
+    assert Target.objects.get(measure="wf.caseload", financial_year=2024).tolerance_kind == "relative"
+    assert baseline_period() == Period(2023, 2)  # 24 months before February 2025
+    # the seeded targets rate as expected through the ratings API
+    assert rag_for("fd.rereferral_12m", Decimal("21.1"), 2024) == "amber"
+    assert rag_for("fd.decision_24h", 80, 2024) == "red"
+    assert target_for("fd.rereferral_12m", 2022) is None
+
+
+@pytest.mark.django_db
+def test_april_starts_a_new_financial_year():
+    call_command("seed_demo_targets", "--today", "2025-04-01")
+    assert set(Target.objects.values_list("financial_year", flat=True)) == {2024, 2025}
+
+
+@pytest.mark.django_db
+def test_idempotent_and_keeps_admin_edits():
+    call_command("seed_demo_targets", "--today", "2025-02-10")
+    first = snapshot_state()
+    call_command("seed_demo_targets", "--today", "2025-02-10")
+    assert snapshot_state() == first
+    # an admin changes a target and the baseline: a re-seed leaves them alone...
+    Target.objects.filter(measure="cl.eet", financial_year=2024).update(value=60)
+    Baseline.objects.update(period="2022-11")
+    call_command("seed_demo_targets", "--today", "2025-02-10")
+    assert Target.objects.get(measure="cl.eet", financial_year=2024).value == 60
+    assert baseline_period() == Period(2022, 11)
+    # ... unless asked to overwrite
+    call_command("seed_demo_targets", "--today", "2025-02-10", "--overwrite")
+    assert Target.objects.get(measure="cl.eet", financial_year=2024).value == 55
+    assert baseline_period() == Period(2023, 2)
+    assert Baseline.objects.filter(active=True).count() == 1
+    assert Target.objects.count() == 2 * len(DEMO_TARGETS)
+
+
+@pytest.mark.django_db
+def test_bad_date():
+    with pytest.raises(CommandError):
+        call_command("seed_demo_targets", "--today", "2025-13-01")
