@@ -27,6 +27,7 @@ from apps.core.workdays import is_working_day, working_day_ordinal
 from apps.frontdoor.models import Contact, EarlyHelpEpisode, Referral
 from apps.imports.models import ImportKind, ImportRun, ImportStatus
 from apps.kpis.models import (
+    Backfill,
     Baseline,
     Benchmark,
     EnteredMeasure,
@@ -466,6 +467,16 @@ class SnapshotRunFactory(DjangoModelFactory):
     status = "succeeded"
     measures = 1
     rows_written = 1
+
+
+class BackfillFactory(DjangoModelFactory):
+    class Meta:
+        model = Backfill
+
+    first_period = "2017-04"
+    last_period = "2018-03"
+    next_period = "2017-04"
+    status = "running"
 
 
 class SnapshotFactory(DjangoModelFactory):

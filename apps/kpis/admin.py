@@ -4,6 +4,7 @@ measures) and a read-only view of what the snapshot engine wrote (runs, period s
 from django.contrib import admin
 
 from .models import (
+    Backfill,
     Baseline,
     Benchmark,
     EnteredMeasure,
@@ -56,6 +57,14 @@ class SnapshotRunAdmin(ReadOnlyAdmin):
     search_fields = ("period", "sections", "error")
     date_hierarchy = "started_at"
     list_select_related = ("started_by",)
+
+
+@admin.register(Backfill)
+class BackfillAdmin(ReadOnlyAdmin):
+    list_display = ("started_at", "first_period", "last_period", "next_period", "status", "finished_at")
+    list_filter = ("status",)
+    search_fields = ("first_period", "last_period", "error")
+    date_hierarchy = "started_at"
 
 
 @admin.register(PeriodState)

@@ -4,6 +4,7 @@ import pytest
 
 from tests.constraint_cases import Case, check_case, twice
 from tests.factories import (
+    BackfillFactory,
     BaselineFactory,
     BenchmarkFactory,
     EnteredMeasureFactory,
@@ -94,6 +95,17 @@ CASES = [
         lambda: BenchmarkFactory(kind="world"),
         good=lambda: BenchmarkFactory(kind="stat_neighbours"),
     ),
+    Case(
+        "backfill_range_ok",
+        lambda: BackfillFactory(first_period="2018-04", last_period="2018-03"),
+        good=lambda: BackfillFactory(first_period="2018-04", last_period="2018-04", next_period="2018-04"),
+        note="last month before first",
+    ),
+    Case(
+        "backfill_status_valid",
+        lambda: BackfillFactory(status="queued"),
+        good=lambda: BackfillFactory(status="succeeded"),
+    ),
 ]
 
 
@@ -106,6 +118,7 @@ def test_constraint(case):
     "factory",
     [
         EnteredMeasureFactory,
+        BackfillFactory,
         SnapshotRunFactory,
         SnapshotFactory,
         PeriodStateFactory,
