@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
+from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
@@ -512,6 +513,10 @@ def build(data: Data, la: str, report: Report) -> Plan:
                 int(value.to_integral_value(ROUND_HALF_UP)),
                 f"ONS mid-{year} estimate, age 0-17, {la} {la_name} (DfE {pop_file})"[:200],
             )
+    if plan.populations and la != settings.COUNCIL_CODE:
+        report.notes.append(
+            f"Population written for LA {la} while this portal serves COUNCIL_CODE {settings.COUNCIL_CODE}"
+        )
     if not data.files.get("population"):
         report.notes.append("no ONS population file: Population and rates per 10,000 not loaded")
 
@@ -533,11 +538,14 @@ def build(data: Data, la: str, report: Report) -> Plan:
         for year in sorted(data.years[m.layout]):
             value = m.compute(data, NATIONAL, year)
             if value is not None:
-                plan.benchmarks[(m.code, year, BenchmarkKind.ENGLAND, "")] = (value, src)
+                plan.benchmarks[(m.code, year, BenchmarkKind.ENGLAND, "")] = (value, src[:300])
             for code, name in regions:
                 value = m.compute(data, ("region", code), year)
                 if value is not None:
-                    plan.benchmarks[(m.code, year, BenchmarkKind.REGION, name)] = (value, f"{src}; {name}")
+                    plan.benchmarks[(m.code, year, BenchmarkKind.REGION, name)] = (
+                        value,
+                        f"{src}; {name}"[:300],
+                    )
             if neighbours:
                 found = [(n, m.compute(data, ("la", n), year)) for n in neighbours]
                 found = [(n, v) for n, v in found if v is not None]
