@@ -591,3 +591,55 @@ def test_empty_month_has_no_values(figures, org):
         f = figures(code, P)
         assert set(f.values()) == {(0, 0)}, code
     assert figures("cla.count_rate", P)[("at_end", "LA", "", "")] == (0, 0)
+
+
+def test_overlapping_episodes_count_once(figures, org):
+    kid = Child.objects.create(child_id="X", sex="M", date_of_birth=D(2010, 1, 1))
+    episodes(
+        org,
+        kid,
+        [
+            (D(2017, 1, 1), None, "S", "C1", "U4", "PR1", "T1", ""),  # never closed by the record system
+            (D(2018, 2, 1), None, "P", "C2", "U6", "PR1", "T2", ""),  # the latest open one counts
+        ],
+    )
+    f = figures("cla.count", P)
+    assert f[("at_end", "LA", "", "")] == (1, None)
+    assert f[("at_end", "T2", "", "")] == (1, None)
+    assert f[("at_end", "T1", "", "")] == (0, None)
+
+
+def test_queries_do_not_grow_with_data(cic, org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.core.periods import Period
+    from apps.kpis.engine import Ctx
+    from apps.kpis.registry import load
+
+    codes = sorted(c for c in load() if c.split(".")[0] in ("cla", "mis", "ps", "uasc"))
+
+    def counts():
+        out = {}
+        for code in codes:
+            with CaptureQueriesContext(connection) as q:
+                list(load()[code].compute(Ctx(Period.parse(P))))
+            out[code] = len(q)
+        return out
+
+    before = counts()
+    for i in range(3):
+        kid = Child.objects.create(child_id=f"N{i}", sex="F", date_of_birth=D(2012, 1, 1))
+        episodes(
+            org,
+            kid,
+            [
+                (D(2017, 1, 1 + i), D(2017, 8, 1), "S", "C2", "U4", "PR1", "T1", "X1"),
+                (D(2017, 8, 1), None, "P", "C2", "U6", "PR1", None, ""),
+            ],
+        )
+        MissingEpisode.objects.create(
+            episode_id=f"mN{i}", child=kid, kind="missing", start_date=D(2018, 3, 2), end_date=D(2018, 3, 3)
+        )
+    assert counts() == before
+    assert max(before.values()) <= 4

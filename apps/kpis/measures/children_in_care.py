@@ -75,16 +75,20 @@ PARTICIPATED = ["PN1", "PN2", "PN3", "PN4", "PN5", "PN6"]
 # --- parameters ------------------------------------------------------------------------------------------
 
 
-def param(code: str, key: str):
-    """An LA-standard parameter: the admin's MeasureSetting override, else the registry default."""
+def settings_of(code: str) -> dict:
+    """A measure's LA-standard parameters: the registry defaults overridden by the admin's MeasureSetting
+    (a value of the wrong type is ignored)."""
     from apps.kpis.models import MeasureSetting
 
-    default = REGISTRY[code].params[key]
+    defaults = REGISTRY[code].params
     stored = MeasureSetting.objects.filter(measure=code).values_list("parameters", flat=True).first() or {}
-    try:
-        return type(default)(stored.get(key, default))
-    except (TypeError, ValueError):
-        return default
+    out = dict(defaults)
+    for key, default in defaults.items():
+        try:
+            out[key] = type(default)(stored.get(key, default))
+        except (TypeError, ValueError):
+            pass
+    return out
 
 
 # --- date arithmetic ---------------------------------------------------------------------------------------
@@ -357,7 +361,7 @@ def cla_ni63(ctx):
     "period end (the 20 is a setting)",
 )
 def cla_iha_20wd(ctx):
-    limit = param("cla.iha_20wd", "iha_working_days")
+    limit = settings_of("cla.iha_20wd")["iha_working_days"]
     qs = looked_after(ctx).annotate(_poc_ord=calendar("ordinal", OuterRef("period_of_care_start")))
     qs = qs.filter(_poc_ord__lt=working_day_ordinal(ctx.end) - limit)
     done = HealthAssessment.objects.filter(
@@ -386,9 +390,12 @@ def cla_iha_20wd(ctx):
     "calendar months. The intervals are settings",
 )
 def cla_visits_in_time(ctx):
-    code = "cla.visits_in_time"
-    first, interval = param(code, "first_visit_days"), param(code, "visit_interval_days")
-    long_term = param(code, "long_term_interval_months")
+    p = settings_of("cla.visits_in_time")
+    first, interval, long_term = (
+        p["first_visit_days"],
+        p["visit_interval_days"],
+        p["long_term_interval_months"],
+    )
     last_visit = Subquery(
         Visit.objects.filter(
             child_id=OuterRef("child_id"),
@@ -658,11 +665,11 @@ def cla_review_participation(ctx):
     "previous (a date k months on, clamped to a shorter month's end). The limits are settings",
 )
 def cla_reviews_in_time(ctx):
-    code = "cla.reviews_in_time"
+    p = settings_of("cla.reviews_in_time")
     first_wd, second, later = (
-        param(code, "first_review_working_days"),
-        param(code, "second_review_months"),
-        param(code, "later_review_months"),
+        p["first_review_working_days"],
+        p["second_review_months"],
+        p["later_review_months"],
     )
     poc = Subquery(
         CareEpisode.objects.filter(child_id=OuterRef("child_id"), start_date__lte=OuterRef("review_date"))
