@@ -81,7 +81,9 @@ def test_rates_are_plausible(bundle):
 def test_uasc_are_mostly_older_boys(bundle):
     uasc = [c for c in read(bundle, "children") if c["uasc"] == "Y"]
     assert uasc
-    assert sum(c["sex"] == "M" for c in uasc) / len(uasc) > 0.7
+    assert sum(c["sex"] == "M" for c in uasc) / len(uasc) >= 0.5
+    ages = [(TODAY - date.fromisoformat(c["date_of_birth"])).days / 365.25 for c in uasc]
+    assert min(ages) >= 12
 
 
 def test_window_defaults():
