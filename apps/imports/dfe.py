@@ -461,7 +461,10 @@ def _read_ees(
 
 def read_files(paths: list[str | Path], report: Report) -> Data:
     data = Data()
-    for path in _csv_files(paths, report):
+    files = _csv_files(paths, report)
+    if not files and report.ok:
+        report.add("; ".join(map(str, paths)), None, "", "", "no .csv files found")
+    for path in files:
         try:
             with path.open(newline="", encoding="utf-8-sig") as fh:
                 reader = csv.reader(fh)

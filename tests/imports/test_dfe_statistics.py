@@ -302,3 +302,9 @@ def test_six_digit_time_period(tmp_path):
     run = dfe_statistics_import(la="123", paths=[tmp_path])
     assert run.status == ImportStatus.SUCCEEDED, run.errors
     assert Benchmark.objects.get().year == 2017
+
+
+def test_folder_without_csv_files(tmp_path):
+    run = dfe_statistics_import(la="302", paths=[tmp_path])
+    assert run.status == ImportStatus.FAILED
+    assert run.errors[0]["reason"] == "no .csv files found"
