@@ -19,7 +19,10 @@ def superuser_client(client):
 
 
 @pytest.mark.parametrize(("model", "model_admin"), REGISTERED, ids=[m._meta.label for m, _ in REGISTERED])
-def test_changelist_and_add_open(superuser_client, rf, model, model_admin):
+def test_changelist_and_add_open(superuser_client, rf, monkeypatch, model, model_admin):
+    # The sidebar lists every model on every page: two thirds of the rendering time, and covered by the
+    # other tests here.
+    monkeypatch.setattr(admin.site, "enable_nav_sidebar", False)
     ensure_la()
     factory = factories.FACTORIES.get(model)
     obj = factory() if factory else None
