@@ -230,3 +230,19 @@ def test_life_story(figures, life_story):
     assert whole(f, "at_end", "T2") == (1, None)
     assert whole(f, "at_end", "SVC") == (2, None)
     assert whole(f, "at_end", "T3") == (0, None)
+
+
+def test_queries_do_not_grow_with_data(adoptions, placements, proceedings, life_story):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.core.periods import Period
+    from apps.kpis.engine import Ctx
+
+    ctx = Ctx(Period.parse("2018-03"))
+    for m in load().values():
+        if m.section != "9" or m.compute is None:
+            continue
+        with CaptureQueriesContext(connection) as q:
+            list(m.compute(ctx))
+        assert len(q) <= 2 * len(m.bases), m.code

@@ -371,3 +371,21 @@ def test_plan_escalations(figures, escalations):
     assert whole(f, "month", "T3") == (1, None)
     for org in ("LA", "SVC", "SV2", "T1", "T2", "T3"):
         assert_parts_sum_to_whole(f, "month", org, "type")
+
+
+def test_queries_do_not_grow_with_data(cin, starts, conferences, escalations):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.core.periods import Period
+    from apps.kpis.engine import Ctx
+    from apps.kpis.registry import load
+
+    ctx = Ctx(Period.parse("2018-03"))
+    for m in load().values():
+        if m.section != "5":
+            continue
+        with CaptureQueriesContext(connection) as q:
+            list(m.compute(ctx))
+        # One grouped query per basis and figure (two for a share or a breakdown), plus the LA standard.
+        assert len(q) <= 2 * len(m.bases) + 2, m.code
