@@ -210,3 +210,27 @@ def test_by_age_gender_ethnicity(figures, assessments):
     for fig, dim in ((age, "age_band"), (gen, "gender"), (eth, "ethnicity_group")):
         for org in ("LA", "SVC", "SV2", "T1", "T2", "T3"):
             assert_parts_sum_to_whole(fig, "month", org, dim)
+
+
+def _queries(code: str, period: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.core.periods import Period
+    from apps.kpis.engine import Ctx
+    from apps.kpis.registry import load
+
+    with CaptureQueriesContext(connection) as ctx:
+        list(load()[code].compute(Ctx(Period.parse(period))))
+    return len(ctx.captured_queries)
+
+
+def test_queries_do_not_grow_with_data(assessments):
+    """Grouped aggregates: a month full of records takes as many queries as an empty month."""
+    from apps.kpis.registry import load
+
+    module = "apps.kpis.measures.assessments"
+    codes = [c for c, m in load().items() if m.compute and m.compute.__module__ == module]
+    assert codes
+    for code in codes:
+        assert _queries(code, MAR) == _queries(code, "2019-05"), code

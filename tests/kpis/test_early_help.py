@@ -178,3 +178,27 @@ def test_family_composition_without_families(figures, org):
     assert figures("tf.family_composition_age", MAR)[("at_end", "LA", "", "")] == (0, 0)
     assert figures("tf.family_composition_sex", MAR)[("at_end", "LA", "", "")] == (0, 0)
     assert figures("tf.family_composition_bame", MAR)[("at_end", "LA", "", "")] == (0, 0)
+
+
+def _queries(code: str, period: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.core.periods import Period
+    from apps.kpis.engine import Ctx
+    from apps.kpis.registry import load
+
+    with CaptureQueriesContext(connection) as ctx:
+        list(load()[code].compute(Ctx(Period.parse(period))))
+    return len(ctx.captured_queries)
+
+
+def test_queries_do_not_grow_with_data(families, episodes):
+    """Grouped aggregates: a month full of records takes as many queries as an empty month."""
+    from apps.kpis.registry import load
+
+    module = "apps.kpis.measures.early_help"
+    codes = [c for c, m in load().items() if m.compute and m.compute.__module__ == module]
+    assert codes
+    for code in codes:
+        assert _queries(code, MAR) == _queries(code, "2019-05"), code

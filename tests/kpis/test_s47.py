@@ -280,3 +280,27 @@ def test_icpc_by_gender_and_to_plan(figures, conferences):
     assert p[("month", "T1", "", "")] == (0, 1)
     assert p[("month", "T2", "", "")] == (1, 1)
     assert figures("icpc.to_plan", "2018-05")[("month", "LA", "", "")] == (0, 0)
+
+
+def _queries(code: str, period: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.core.periods import Period
+    from apps.kpis.engine import Ctx
+    from apps.kpis.registry import load
+
+    with CaptureQueriesContext(connection) as ctx:
+        list(load()[code].compute(Ctx(Period.parse(period))))
+    return len(ctx.captured_queries)
+
+
+def test_queries_do_not_grow_with_data(conferences):
+    """Grouped aggregates: a month full of records takes as many queries as an empty month."""
+    from apps.kpis.registry import load
+
+    module = "apps.kpis.measures.s47"
+    codes = [c for c, m in load().items() if m.compute and m.compute.__module__ == module]
+    assert codes
+    for code in codes:
+        assert _queries(code, MAR) == _queries(code, "2019-05"), code
