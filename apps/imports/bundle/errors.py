@@ -85,7 +85,11 @@ def format_report(
         if isinstance(c.get("services"), dict):
             s = c["services"]
             parts.append(
-                "services: " + ", ".join(f"{s.get(k, 0)} {k}" for k in ("created", "updated", "unchanged"))
+                "services: "
+                + ", ".join(
+                    f"{s.get(k, 0)} {'would be ' if dry_run and k != 'unchanged' else ''}{k}"
+                    for k in ("created", "updated", "unchanged")
+                )
             )
         lines.append(f"  {name}: " + ", ".join(parts))
     if error_count:
