@@ -93,7 +93,9 @@ def format_report(
             )
         lines.append(f"  {name}: " + ", ".join(parts))
     if error_count:
-        lines.append(f"{error_count} error(s); nothing was written. Rows are line numbers, the header is line 1.")
+        lines.append(
+            f"{error_count} error(s); nothing was written. Rows are line numbers, the header is line 1."
+        )
         lines.extend(f"  {BundleError(**e)}" for e in errors)
         if error_count > len(errors):
             lines.append(f"  … and {error_count - len(errors)} more")

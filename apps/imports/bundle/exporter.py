@@ -29,7 +29,12 @@ def _team_rows() -> Iterator[dict[str, Any]]:
         .values_list("code", "name", "parent__code", "parent__name")
     )
     for code, name, service_code, service_name in qs.iterator(chunk_size=CHUNK):
-        yield {"team_code": code, "team_name": name, "service_code": service_code, "service_name": service_name}
+        yield {
+            "team_code": code,
+            "team_name": name,
+            "service_code": service_code,
+            "service_name": service_name,
+        }
 
 
 def _rows(spec: FileSpec) -> Iterator[dict[str, Any]]:

@@ -143,7 +143,10 @@ class BundleLoader:
             index[name] = i
             if name not in plans and not name.startswith("x_") and report:
                 self.report.add(
-                    fn, line, name, name,
+                    fn,
+                    line,
+                    name,
+                    name,
                     "unknown column (extra columns must start with x_); expected: " + ", ".join(plans),
                 )
         for name in spec.required:
@@ -175,7 +178,9 @@ class BundleLoader:
     def _check_width(self, plan: FilePlan, line: int, values: list[str]) -> bool:
         if len(values) == plan.width:
             return True
-        self.report.add(plan.filename, line, "", "", f"{len(values)} values but the header has {plan.width} columns")
+        self.report.add(
+            plan.filename, line, "", "", f"{len(values)} values but the header has {plan.width} columns"
+        )
         return False
 
     def _validate_rows(self, plan: FilePlan, rows: Iterator[tuple[int, list[str]]]) -> None:
@@ -198,7 +203,9 @@ class BundleLoader:
                     first = seen.setdefault(key, line)
                     if first != line:
                         shown = "/".join("" if k is None else str(k) for k in key)
-                        self.report.add(fn, line, spec.key[0], shown, f"duplicate {key_label} (first on line {first})")
+                        self.report.add(
+                            fn, line, spec.key[0], shown, f"duplicate {key_label} (first on line {first})"
+                        )
             for cp in refs:
                 value = row[cp.name]
                 if value is None or value is BAD:
@@ -207,7 +214,10 @@ class BundleLoader:
                 assert target is not None
                 if not self._ref_exists(target, value):
                     self.report.add(
-                        fn, line, cp.name, value,
+                        fn,
+                        line,
+                        cp.name,
+                        value,
                         f"no {_TARGET_LABELS[target]} {value!r} in {self._target_file(target)} or the database",
                     )
             for rule in rules:
@@ -241,7 +251,9 @@ class BundleLoader:
             if target == "teams":
                 qs = OrgUnit.objects.filter(level=OrgLevel.TEAM).values_list("code", flat=True)
             elif target == "org_units":
-                qs = OrgUnit.objects.filter(level__in=[OrgLevel.TEAM, OrgLevel.SERVICE]).values_list("code", flat=True)
+                qs = OrgUnit.objects.filter(level__in=[OrgLevel.TEAM, OrgLevel.SERVICE]).values_list(
+                    "code", flat=True
+                )
             else:
                 model, field = REF_TARGETS[target]
                 qs = apps.get_model(model).objects.values_list(field, flat=True)
@@ -255,7 +267,10 @@ class BundleLoader:
         first = self._episodes.setdefault((child, start), (episode_id, line))
         if first[0] != episode_id:
             self.report.add(
-                "care_episodes.csv", line, "start_date", start.isoformat(),
+                "care_episodes.csv",
+                line,
+                "start_date",
+                start.isoformat(),
                 f"child {child} already has episode {first[0]} starting on this date (line {first[1]}); "
                 "a child has one episode per start date",
             )
@@ -270,7 +285,10 @@ class BundleLoader:
             hit = self._episodes.get((child, start))
             if hit is not None:
                 self.report.add(
-                    "care_episodes.csv", hit[1], "start_date", start.isoformat(),
+                    "care_episodes.csv",
+                    hit[1],
+                    "start_date",
+                    start.isoformat(),
                     f"child {child} already has episode {episode_id} starting on this date in the database",
                 )
 
@@ -284,33 +302,51 @@ class BundleLoader:
             if not self._check_width(plan, line, values):
                 continue
             row, _ = self._parse(plan, line, values)
-            team, service, service_name = row.get("team_code"), row.get("service_code"), row.get("service_name")
+            team, service, service_name = (
+                row.get("team_code"),
+                row.get("service_code"),
+                row.get("service_name"),
+            )
             if team not in (None, BAD):
                 first = teams.setdefault(team, line)
                 if first != line:
-                    self.report.add(fn, line, "team_code", team, f"duplicate team_code (first on line {first})")
+                    self.report.add(
+                        fn, line, "team_code", team, f"duplicate team_code (first on line {first})"
+                    )
             if service not in (None, BAD) and service_name is not BAD:
                 seen = services.setdefault(service, (service_name, line))
                 if seen[0] != service_name and service_name is not None:
                     self.report.add(
-                        fn, line, "service_name", service_name,
+                        fn,
+                        line,
+                        "service_name",
+                        service_name,
                         f"service {service} is named {seen[0]!r} on line {seen[1]}; one name per service",
                     )
         self.report.count(fn, rows=n)
-        la_codes = {settings.COUNCIL_CODE, *OrgUnit.objects.filter(level=OrgLevel.LA).values_list("code", flat=True)}
+        la_codes = {
+            settings.COUNCIL_CODE,
+            *OrgUnit.objects.filter(level=OrgLevel.LA).values_list("code", flat=True),
+        }
         stored = dict(OrgUnit.objects.filter(code__in=[*teams, *services]).values_list("code", "level"))
         for code, line in teams.items():
             if code in services:
-                self.report.add(fn, line, "team_code", code, "also used as a service_code; codes must be unique")
+                self.report.add(
+                    fn, line, "team_code", code, "also used as a service_code; codes must be unique"
+                )
             elif code in la_codes:
                 self.report.add(fn, line, "team_code", code, "is the council's own code (COUNCIL_CODE)")
             elif stored.get(code, OrgLevel.TEAM) != OrgLevel.TEAM:
-                self.report.add(fn, line, "team_code", code, f"already exists as a {stored[code]}, not a team")
+                self.report.add(
+                    fn, line, "team_code", code, f"already exists as a {stored[code]}, not a team"
+                )
         for code, (_, line) in services.items():
             if code in la_codes:
                 self.report.add(fn, line, "service_code", code, "is the council's own code (COUNCIL_CODE)")
             elif code not in teams and stored.get(code, OrgLevel.SERVICE) != OrgLevel.SERVICE:
-                self.report.add(fn, line, "service_code", code, f"already exists as a {stored[code]}, not a service")
+                self.report.add(
+                    fn, line, "service_code", code, f"already exists as a {stored[code]}, not a service"
+                )
         if not plan.has_key:
             self._mark_broken(plan.spec)
         self.bundle_keys["teams"] = set(teams)
@@ -357,7 +393,9 @@ class BundleLoader:
         columns = plan.columns
         lookups = [lk for cp in columns for lk in cp.lookups]
         first_lookup = next(cp.lookups[0] for cp in columns if cp.name == plan.spec.key[0])
-        qs = plan.model.objects.filter(**{f"{first_lookup}__in": {k[0] for k in keys}}).values_list("pk", *lookups)
+        qs = plan.model.objects.filter(**{f"{first_lookup}__in": {k[0] for k in keys}}).values_list(
+            "pk", *lookups
+        )
         key_pos = [next(i for i, cp in enumerate(columns) if cp.name == k) for k in plan.spec.key]
         out: dict[tuple, tuple[int, tuple]] = {}
         for pk, *flat in qs.order_by():
@@ -425,12 +463,15 @@ class BundleLoader:
                 blank_is_la = cp.column.ref == "org_units"
                 name = cp.name
                 getters.append(
-                    lambda row, m=pk_of, n=name, la=blank_is_la: m[row[n]] if row[n] is not None or la else None
+                    lambda row, m=pk_of, n=name, la=blank_is_la: (
+                        m[row[n]] if row[n] is not None or la else None
+                    )
                 )
             else:
                 getters.append(lambda row, n=cp.name: row[n])
         qn = connection.ops.quote_name
-        sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        # Table and column names come from model metadata, quoted; values are bound parameters.
+        sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
             qn(model._meta.db_table),
             ", ".join(qn(f.column) for f in fields),
             ", ".join(["%s"] * len(fields)),
@@ -464,10 +505,14 @@ class BundleLoader:
                 self._pk_maps[target] = dict(pairs)
             elif target == "org_units":
                 rows = OrgUnit.objects.values_list("code", "level", "pk")
-                self._pk_maps[target] = {(None if level == OrgLevel.LA else code): pk for code, level, pk in rows}
+                self._pk_maps[target] = {
+                    (None if level == OrgLevel.LA else code): pk for code, level, pk in rows
+                }
             else:
                 model, field = REF_TARGETS[target]
-                self._pk_maps[target] = dict(apps.get_model(model).objects.values_list(field, "pk").order_by())
+                self._pk_maps[target] = dict(
+                    apps.get_model(model).objects.values_list(field, "pk").order_by()
+                )
         return self._pk_maps[target]
 
     def _apply_teams(self, plan: FilePlan, rows: Iterator[tuple[int, list[str]]], *, write: bool) -> None:
@@ -503,12 +548,17 @@ class BundleLoader:
                     counts["updated"] += 1
                     changed.append((hit[0], code, name, parent))
             if write:
-                parents = dict(OrgUnit.objects.filter(code__in={p for *_, p in new + changed}).values_list("code", "pk"))
+                parents = dict(
+                    OrgUnit.objects.filter(code__in={p for *_, p in new + changed}).values_list("code", "pk")
+                )
                 OrgUnit.objects.bulk_create(
                     [OrgUnit(code=c, name=n, level=level, parent_id=parents[p]) for c, n, p in new]
                 )
                 OrgUnit.objects.bulk_update(
-                    [OrgUnit(pk=pk, code=c, name=n, level=level, parent_id=parents[p]) for pk, c, n, p in changed],
+                    [
+                        OrgUnit(pk=pk, code=c, name=n, level=level, parent_id=parents[p])
+                        for pk, c, n, p in changed
+                    ],
                     ["name", "level", "parent"],
                 )
             return counts

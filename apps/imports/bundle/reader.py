@@ -119,18 +119,28 @@ class BundleSource:
             size = p.stat().st_size
             total += size
             if size > self.max_entry_bytes:
-                self.report.add(p.name, None, "", "", f"file is {size:,} bytes, over the limit of "
-                                f"{self.max_entry_bytes:,} (BUNDLE_MAX_ENTRY_BYTES)")
+                self.report.add(
+                    p.name,
+                    None,
+                    "",
+                    "",
+                    f"file is {size:,} bytes, over the limit of "
+                    f"{self.max_entry_bytes:,} (BUNDLE_MAX_ENTRY_BYTES)",
+                )
                 continue
             if self._accept_name(p.name):
                 self.files[p.name] = _Entry(p.name, path=p)
         if total > self.max_bytes:
-            self._fail(f"the bundle is {total:,} bytes, over the limit of {self.max_bytes:,} (BUNDLE_MAX_BYTES)")
+            self._fail(
+                f"the bundle is {total:,} bytes, over the limit of {self.max_bytes:,} (BUNDLE_MAX_BYTES)"
+            )
 
     def _open_zip(self) -> None:
         size = self.path.stat().st_size
         if size > self.max_bytes:
-            self._fail(f"{self.path.name} is {size:,} bytes, over the limit of {self.max_bytes:,} (BUNDLE_MAX_BYTES)")
+            self._fail(
+                f"{self.path.name} is {size:,} bytes, over the limit of {self.max_bytes:,} (BUNDLE_MAX_BYTES)"
+            )
         try:
             self._zip = zipfile.ZipFile(self.path)
             infos = self._zip.infolist()
@@ -153,26 +163,42 @@ class BundleSource:
         total = 0
         for name, info in entries:
             if "/" in name:
-                self.report.add(name, None, "", "", "unexpected folder in the zip; files must be at the top level")
+                self.report.add(
+                    name, None, "", "", "unexpected folder in the zip; files must be at the top level"
+                )
                 continue
             total += info.file_size
             if info.flag_bits & 0x1:
                 self.report.add(name, None, "", "", "encrypted zip entries are not supported")
                 continue
             if info.file_size > self.max_entry_bytes:
-                self.report.add(name, None, "", "", f"zip entry declares {info.file_size:,} bytes uncompressed, "
-                                f"over the limit of {self.max_entry_bytes:,} (BUNDLE_MAX_ENTRY_BYTES); refused")
+                self.report.add(
+                    name,
+                    None,
+                    "",
+                    "",
+                    f"zip entry declares {info.file_size:,} bytes uncompressed, "
+                    f"over the limit of {self.max_entry_bytes:,} (BUNDLE_MAX_ENTRY_BYTES); refused",
+                )
                 continue
             ratio = info.file_size / max(info.compress_size, 1)
             if info.file_size >= RATIO_CHECK_MIN_BYTES and ratio > MAX_COMPRESSION_RATIO:
-                self.report.add(name, None, "", "", f"zip entry compression ratio {ratio:,.0f}:1 is over "
-                                f"{MAX_COMPRESSION_RATIO}:1 (zip bomb?); refused")
+                self.report.add(
+                    name,
+                    None,
+                    "",
+                    "",
+                    f"zip entry compression ratio {ratio:,.0f}:1 is over "
+                    f"{MAX_COMPRESSION_RATIO}:1 (zip bomb?); refused",
+                )
                 continue
             if self._accept_name(name):
                 self.files[name] = _Entry(name, info=info)
         if total > self.max_bytes:
-            self._fail(f"the zip declares {total:,} bytes uncompressed in all, over the limit of "
-                       f"{self.max_bytes:,} (BUNDLE_MAX_BYTES); refused")
+            self._fail(
+                f"the zip declares {total:,} bytes uncompressed in all, over the limit of "
+                f"{self.max_bytes:,} (BUNDLE_MAX_BYTES); refused"
+            )
 
     @staticmethod
     def _is_junk(name: str) -> bool:
@@ -180,11 +206,14 @@ class BundleSource:
 
     def _accept_name(self, name: str) -> bool:
         if not name.lower().endswith(".csv"):
-            self.report.add(name, None, "", "", "not a CSV file; a bundle holds only the .csv files of the spec")
+            self.report.add(
+                name, None, "", "", "not a CSV file; a bundle holds only the .csv files of the spec"
+            )
             return False
         if name not in FILENAMES:
-            self.report.add(name, None, "", "", "unknown file; expected one of: "
-                            + ", ".join(f.filename for f in FILES))
+            self.report.add(
+                name, None, "", "", "unknown file; expected one of: " + ", ".join(f.filename for f in FILES)
+            )
             return False
         return True
 

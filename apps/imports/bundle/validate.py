@@ -171,7 +171,9 @@ def text_parser(max_length: int | None) -> Callable[[str], str]:
     return parse
 
 
-def _with_blank(parse: Callable[[str], Any], *, required: bool, blank: Any, strip: bool) -> Callable[[str], Any]:
+def _with_blank(
+    parse: Callable[[str], Any], *, required: bool, blank: Any, strip: bool
+) -> Callable[[str], Any]:
     """Wraps a parser with the blank/required rule (whitespace-only counts as blank)."""
 
     def wrapped(text: str) -> Any:
@@ -271,7 +273,9 @@ def _ends(end: str, start: str, constraint: str, verb: str = "is before") -> Row
 
 
 def _fte(constraint: str) -> RowRule:
-    return RowRule(constraint, ("fte",), lambda f: f is None or 0 < f <= 2, "FTE must be more than 0 and at most 2")
+    return RowRule(
+        constraint, ("fte",), lambda f: f is None or 0 < f <= 2, "FTE must be more than 0 and at most 2"
+    )
 
 
 ROW_RULES: dict[str, tuple[RowRule, ...]] = {
