@@ -53,9 +53,13 @@ def ensure_calendar(start: date = CALENDAR_START, end: date = CALENDAR_END, *, m
     }
     if existing == expected:
         return 0
-    missing = [model(date=k, **dict(zip(CALENDAR_FIELDS, v))) for k, v in expected.items() if k not in existing]
+    missing = [
+        model(date=k, **dict(zip(CALENDAR_FIELDS, v, strict=True)))
+        for k, v in expected.items()
+        if k not in existing
+    ]
     changed = [
-        model(date=k, **dict(zip(CALENDAR_FIELDS, v)))
+        model(date=k, **dict(zip(CALENDAR_FIELDS, v, strict=True)))
         for k, v in expected.items()
         if k in existing and existing[k] != v
     ]

@@ -83,7 +83,13 @@ def test_care_episode_periods_and_placements(child):
 
     def ep(eid, who, start, end, rne, rec=""):
         return CareEpisode.objects.create(
-            episode_id=eid, child=who, start_date=start, end_date=end, rne=rne, legal_status="C2", reason_ceased=rec
+            episode_id=eid,
+            child=who,
+            start_date=start,
+            end_date=end,
+            rne=rne,
+            legal_status="C2",
+            reason_ceased=rec,
         )
 
     e1 = ep("E1", child, date(2017, 1, 10), date(2017, 3, 1), "S", "X1")
@@ -92,10 +98,7 @@ def test_care_episode_periods_and_placements(child):
     e4 = ep("E4", child, date(2018, 1, 5), None, "S")  # a new period of care
     f1 = ep("F1", other, date(2017, 3, 1), None, "S")
     refresh_derived_fields()
-    got = {
-        e.episode_id: (e.period_of_care_start, e.placement_start)
-        for e in CareEpisode.objects.all()
-    }
+    got = {e.episode_id: (e.period_of_care_start, e.placement_start) for e in CareEpisode.objects.all()}
     assert got == {
         "E1": (date(2017, 1, 10), date(2017, 1, 10)),
         "E2": (date(2017, 1, 10), date(2017, 1, 10)),
@@ -108,8 +111,13 @@ def test_care_episode_periods_and_placements(child):
 
 def test_initial_health_assessment_from_period_of_care_start(child):
     CareEpisode.objects.create(
-        episode_id="E1", child=child, start_date=date(2017, 12, 20), end_date=date(2018, 1, 15), rne="S",
-        legal_status="V2", reason_ceased="X1",
+        episode_id="E1",
+        child=child,
+        start_date=date(2017, 12, 20),
+        end_date=date(2018, 1, 15),
+        rne="S",
+        legal_status="V2",
+        reason_ceased="X1",
     )
     CareEpisode.objects.create(
         episode_id="E2", child=child, start_date=date(2018, 1, 15), rne="P", legal_status="V2"
