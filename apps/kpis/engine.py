@@ -138,34 +138,27 @@ def share_parts(qs, basis: str, *, dimension: str, breakdown, team: str = "_team
     return whole + by_cat
 
 
-def age_at(dob: str, at) -> ExpressionWrapper:
+def _yyyymmdd(expr):
+    return ExtractYear(expr) * 10000 + ExtractMonth(expr) * 100 + ExtractDay(expr)
+
+
+def age_at(dob: str, at):
     """Whole years between a date-of-birth column and a reference (a date or a column), in SQL that SQLite
-    and PostgreSQL both run. Null when there is no date of birth."""
+    and PostgreSQL both run: (yyyymmdd(at) - yyyymmdd(dob)) div 10000 (birthdays fall out of the digit
+    arithmetic). -1 when the reference precedes birth; null when there is no date of birth."""
     at_expr = at if hasattr(at, "resolve_expression") else Value(at, output_field=DateField())
-    before_birthday = Case(
-        When(
-            Q(_am__lt=F("_bm")) | (Q(_am=F("_bm")) & Q(_ad__lt=F("_bd"))),
-            then=Value(1),
-        ),
-        default=Value(0),
+    years = ExpressionWrapper((_yyyymmdd(at_expr) - _yyyymmdd(F(dob))) / 10000, output_field=IntegerField())
+    return Case(
+        When(**{f"{dob}__isnull": True}, then=Value(None)),
+        When(**{f"{dob}__gt": at_expr}, then=Value(-1)),
+        default=years,
         output_field=IntegerField(),
     )
-    return {
-        "_ay": ExtractYear(at_expr),
-        "_am": ExtractMonth(at_expr),
-        "_ad": ExtractDay(at_expr),
-        "_by": ExtractYear(dob),
-        "_bm": ExtractMonth(dob),
-        "_bd": ExtractDay(dob),
-        "_age": ExpressionWrapper(F("_ay") - F("_by") - before_birthday, output_field=IntegerField()),
-    }
 
 
 def annotate_age(qs, dob: str, at):
-    """Annotate `_age` (whole years at `at`; negative when `at` precedes birth; null without a DOB)."""
-    for name, expr in age_at(dob, at).items():
-        qs = qs.annotate(**{name: expr})
-    return qs
+    """Annotate `_age` (whole years at `at`; -1 when `at` precedes birth; null without a date of birth)."""
+    return qs.annotate(_age=age_at(dob, at))
 
 
 def band(bands: list[tuple[str, int | None, int | None]], *, unborn: str | None = "unborn") -> Case:
@@ -182,6 +175,31 @@ def band(bands: list[tuple[str, int | None, int | None]], *, unborn: str | None 
             q &= Q(_age__lte=hi)
         whens.append(When(q, then=Value(label)))
     return Case(*whens, default=Value("other"), output_field=CharField())
+
+
+def band_label(age, bands, unborn: str = "unborn") -> str:
+    """The band of a whole-years age as band() would label it in SQL (None or negative = unborn)."""
+    if age is None or age == "not_recorded" or int(age) < 0:
+        return unborn
+    age = int(age)
+    for label, lo, hi in bands:
+        if (lo is None or age >= lo) and (hi is None or age <= hi):
+            return label
+    return "other"
+
+
+def relabel(found: list[Part], label) -> list[Part]:
+    """Merge already-aggregated parts under new breakdown labels (e.g. exact ages -> age bands). This works
+    on a handful of grouped rows, not on records: grouping by the raw age in SQL and banding afterwards keeps
+    the age expression out of a many-branch CASE that SQL would evaluate once per branch per row."""
+    merged: dict[tuple, list] = {}
+    for p in found:
+        key = (p.basis, p.team_id, p.dimension, label(p.breakdown) if p.dimension else "")
+        cell = merged.setdefault(key, [0, None if p.denominator is None else 0])
+        cell[0] += p.numerator
+        if p.denominator is not None:
+            cell[1] += p.denominator
+    return [Part(b, t, n, d, dim, bd) for (b, t, dim, bd), (n, d) in merged.items()]
 
 
 AGE_BANDS_CONTACT = [("0-4", 0, 4), ("5-11", 5, 11), ("12-15", 12, 15), ("16-18", 16, 18), ("19-25", 19, 25)]

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
-from django.db.models.functions import Concat, TruncDate
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Cast, Concat, TruncDate
 
 from apps.frontdoor.choices import REFERRAL_SOURCE_GROUPS
 from apps.frontdoor.models import Contact, Referral
 
-from ..engine import AGE_BANDS_CONTACT, Ctx, annotate_age, annotate_team, band, gender, parts, share_parts
+from ..engine import (
+    AGE_BANDS_CONTACT,
+    Ctx,
+    annotate_age,
+    annotate_team,
+    band_label,
+    gender,
+    parts,
+    relabel,
+    share_parts,
+)
 from ..registry import Basis, Unit, measure
 from .common import calendar, rate_part
 
@@ -89,9 +99,20 @@ def decision_24h(ctx):
 def contacts_by_gender_age(ctx):
     for basis in (M, YTD):
         qs = annotate_age(contacts_in(ctx, basis), "child__date_of_birth", TruncDate("received_at"))
-        label = Concat(gender(), Value("|"), band(AGE_BANDS_CONTACT))
         yield from parts(qs, basis, num=Count("pk"))
-        yield from parts(qs, basis, num=Count("pk"), dimension="gender_age", breakdown=label)
+        by_age = parts(
+            qs,
+            basis,
+            num=Count("pk"),
+            dimension="gender_age",
+            breakdown=Concat(gender(), Value("|"), Cast("_age", CharField()), output_field=CharField()),
+        )
+
+        def to_band(label):
+            sex, _, age = label.partition("|")
+            return f"{sex}|{band_label(None if age in ('', 'None') else age, AGE_BANDS_CONTACT)}"
+
+        yield from relabel(by_age, to_band)
 
 
 @measure(
