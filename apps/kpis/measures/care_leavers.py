@@ -26,7 +26,8 @@ from apps.care.models import CareLeaverStatus
 from apps.core.workdays import years_before
 
 from ..engine import Ctx, annotate_age, annotate_team, band, parts
-from ..registry import REGISTRY, Basis, Unit, measure
+from ..registry import Basis, Unit, measure
+from .common import parameter as param
 
 S = "8"
 END = Basis.AT_END
@@ -35,14 +36,6 @@ NOT_SERVED = ["DIED", "NREQ"]
 NEET_ACTIVITIES = ["F5", "P5", "G4", "G5", "G6"]
 CL_AGES = [("18", 18, 18), ("19", 19, 19), ("20", 20, 20), ("21", 21, 21), ("22+", 22, None)]
 UNIVERSITY = ["F1", "P1"]
-
-
-def param(code: str, key: str):
-    """An LA-standard parameter: the admin's MeasureSetting value, else the registry's default."""
-    from apps.kpis.models import MeasureSetting
-
-    given = MeasureSetting.objects.filter(measure=code).values_list("parameters", flat=True).first() or {}
-    return given.get(key, REGISTRY[code].params[key])
 
 
 def latest_statuses(ctx: Ctx):

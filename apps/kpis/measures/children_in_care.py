@@ -52,8 +52,9 @@ from ..engine import (
     parts,
     share_parts,
 )
-from ..registry import REGISTRY, Basis, Unit, measure
+from ..registry import Basis, Unit, measure
 from .common import calendar, rate_part
+from .common import parameters as settings_of
 
 S = "6"
 M, YTD, R12, END = Basis.MONTH, Basis.YTD, Basis.R12, Basis.AT_END
@@ -73,22 +74,6 @@ PARTICIPATED = ["PN1", "PN2", "PN3", "PN4", "PN5", "PN6"]
 
 
 # --- parameters ------------------------------------------------------------------------------------------
-
-
-def settings_of(code: str) -> dict:
-    """A measure's LA-standard parameters: the registry defaults overridden by the admin's MeasureSetting
-    (a value of the wrong type is ignored)."""
-    from apps.kpis.models import MeasureSetting
-
-    defaults = REGISTRY[code].params
-    stored = MeasureSetting.objects.filter(measure=code).values_list("parameters", flat=True).first() or {}
-    out = dict(defaults)
-    for key, default in defaults.items():
-        try:
-            out[key] = type(default)(stored.get(key, default))
-        except (TypeError, ValueError):
-            pass
-    return out
 
 
 # --- date arithmetic ---------------------------------------------------------------------------------------

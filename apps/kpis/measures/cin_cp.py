@@ -29,25 +29,12 @@ from apps.plans.models import CINPlan, CPPlan, Visit
 from ..engine import Ctx, annotate_team, open_at, parts, share_parts
 from ..registry import Basis, Unit, measure
 from .common import calendar, rate_part
+from .common import parameter as measure_parameter
 
 S = "5"
 M, R12, END = Basis.MONTH, Basis.R12, Basis.AT_END
 VISIT_STANDARD = "visit_standard_wd"
 CIN_VISIT_DEFAULT, CP_VISIT_DEFAULT = 20, 10
-
-
-def measure_parameter(code: str, key: str, default: int) -> int:
-    """An LA standard the admin may change (MeasureSetting.parameters of the measure), else the default.
-    A missing, negative or non-integer setting falls back to the default rather than failing the run."""
-    from apps.kpis.models import MeasureSetting
-
-    params = MeasureSetting.objects.filter(measure=code).values_list("parameters", flat=True).first() or {}
-    value = params.get(key, default) if isinstance(params, dict) else default
-    try:
-        value = int(value)
-    except (TypeError, ValueError):
-        return default
-    return value if value >= 0 else default
 
 
 def one_per_child(model, d):

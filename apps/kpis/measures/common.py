@@ -29,3 +29,34 @@ def calendar(field: str, date_ref) -> Subquery:
 
 def year_ago_of(column: str) -> Subquery:
     return calendar("year_ago", OuterRef(column))
+
+
+_NO_DEFAULT = object()
+
+
+def parameter(code: str, key: str, default=_NO_DEFAULT):
+    """An LA standard an admin may change (MeasureSetting.parameters of the measure), else the default (the
+    registry's `params` of the measure when none is given). A stored value is coerced to the default's type;
+    a blank, non-numeric or negative one falls back to the default rather than failing the month's run."""
+    from apps.kpis.models import MeasureSetting
+
+    from ..registry import REGISTRY
+
+    if default is _NO_DEFAULT:
+        default = REGISTRY[code].params[key]
+    stored = MeasureSetting.objects.filter(measure=code).values_list("parameters", flat=True).first()
+    value = stored.get(key) if isinstance(stored, dict) else None
+    if value in (None, "") or default is None:
+        return default if value in (None, "") else value
+    try:
+        value = type(default)(value)
+    except (TypeError, ValueError):
+        return default
+    return default if isinstance(value, int | float) and value < 0 else value
+
+
+def parameters(code: str) -> dict:
+    """Every LA-standard parameter of a measure, with the admin's overrides."""
+    from ..registry import REGISTRY
+
+    return {key: parameter(code, key) for key in REGISTRY[code].params}

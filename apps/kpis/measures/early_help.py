@@ -9,13 +9,13 @@ from __future__ import annotations
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 
 from apps.frontdoor.models import EarlyHelpEpisode
-from apps.kpis.models import MeasureSetting
 from apps.people.choices import ETHNICITY_GROUPS
 from apps.workforce.models import Family, FamilyMember
 
 from ..engine import Ctx, annotate_age, annotate_team, gender, parts
 from ..registry import Basis, Part, Unit, measure
 from .assessments import assessments_completed
+from .common import parameter
 
 S = "2"
 M, END = Basis.MONTH, Basis.AT_END
@@ -24,16 +24,9 @@ M, END = Basis.MONTH, Basis.AT_END
 BAME_CODES = [c for g in ("Mixed", "Asian", "Black", "Other") for c in ETHNICITY_GROUPS[g]]
 
 
-def setting(code: str, key: str, default=None):
-    """An admin-set parameter of a measure (MeasureSetting.parameters), or the default."""
-    params = MeasureSetting.objects.filter(measure=code).values_list("parameters", flat=True).first() or {}
-    value = params.get(key)
-    return default if value in (None, "") else value
-
-
 def first_setting(codes: list[str], key: str):
     for code in codes:
-        value = setting(code, key)
+        value = parameter(code, key, None)
         if value is not None:
             return value
     return None

@@ -31,18 +31,11 @@ from apps.workforce.choices import Grade
 from apps.workforce.models import Allocation, Audit, Post, Supervision, Worker
 
 from ..engine import Ctx, annotate_team, open_at, parts, share_parts
-from ..registry import REGISTRY, Basis, Part, Unit, measure
+from ..registry import Basis, Part, Unit, measure
+from .common import parameter as param
 
 S = "10"
 END, M, R3M = Basis.AT_END, Basis.MONTH, Basis.R3M
-
-
-def param(code: str, key: str):
-    """An LA-standard parameter: the admin's MeasureSetting value, else the registry's default."""
-    from apps.kpis.models import MeasureSetting
-
-    given = MeasureSetting.objects.filter(measure=code).values_list("parameters", flat=True).first() or {}
-    return given.get(key, REGISTRY[code].params[key])
 
 
 def open_allocated_cases(ctx: Ctx):
