@@ -106,11 +106,18 @@ def test_changed_row_is_updated_and_others_unchanged(loaded, tmp_path):
     files = dict(GOOD)
     files["children.csv"] = files["children.csv"].replace("C3,,,U,", "C3,Cara,,U,")
     files["teams.csv"] = files["teams.csv"].replace("Front Door", "MASH")
+    files["contacts.csv"] = files["contacts.csv"].replace(",nfa,T1", ",nfa,T2")
+    files["entered_measures.csv"] = files["entered_measures.csv"].replace(
+        "12.5,,,,LA figure", "12.50,,,,LA figure"
+    )
     run = bundle_import(path=write_bundle(tmp_path / "v2", files))
     assert run.status == ImportStatus.SUCCEEDED
     assert run.counts["children.csv"] == {"rows": 3, "created": 0, "updated": 1, "unchanged": 2}
     assert run.counts["teams.csv"]["updated"] == 1
+    assert run.counts["contacts.csv"] == {"rows": 3, "created": 0, "updated": 1, "unchanged": 2}
+    assert run.counts["entered_measures.csv"]["unchanged"] == 3  # 12.50 == 12.5
     assert Child.objects.get(child_id="C3").given_name == "Cara"
+    assert Contact.objects.get(contact_id="K3").team.code == "T2"
     assert OrgUnit.objects.get(code="T1").name == "MASH"
 
 
@@ -452,6 +459,19 @@ def test_entry_larger_than_declared_is_stopped_by_the_stream_cap(la, tmp_path, s
     report = run_import_failing(bundle)
     assert "children.csv" in report
     assert Child.objects.count() == 0
+
+
+def test_stream_cap_stops_a_file_bigger_than_allowed(la, tmp_path):
+    """Declared sizes can lie; the byte cap on the stream is the last line of defence."""
+    from apps.imports.bundle.errors import BundleReport
+    from apps.imports.bundle.loader import BundleLoader
+    from apps.imports.bundle.reader import BundleSource
+
+    report = BundleReport()
+    with BundleSource(write_bundle(tmp_path / "b", GOOD), report) as source:
+        source.max_entry_bytes = 50
+        BundleLoader(source, report).validate()
+    assert "teams.csv is larger than the limit of 50 bytes" in {e.reason for e in report.errors}
 
 
 def test_zip_path_traversal_is_refused(la, tmp_path):
