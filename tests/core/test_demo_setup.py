@@ -24,7 +24,9 @@ def fake_generator():
     """Stands in for generate_demo: records the call and creates a team and a child as it would."""
     calls = []
 
-    def fake_call_command(name, **kwargs):
+    def fake_call_command(name, *args, **kwargs):
+        if name != "generate_demo":  # targets and snapshots run for real
+            return call_command(name, *args, **kwargs)
         calls.append((name, kwargs))
         TeamFactory(name="Alpha Team", parent__name="Alpha Service")
         ChildFactory()
@@ -33,6 +35,7 @@ def fake_generator():
     with (
         mock.patch.object(demo_setup, "call_command", fake_call_command),
         mock.patch.object(demo_setup, "get_commands", return_value=commands),
+        mock.patch.object(demo_setup, "SNAPSHOT_MONTHS", 2),
     ):
         yield calls
 
@@ -54,6 +57,11 @@ def test_generates_the_medium_council_and_one_user_per_role(fake_generator):
         assert f"{username}  " in out and password in out
         assert authenticate(username=username, password=password) is not None
     assert "http://127.0.0.1:8000" in out
+    # The demo has targets, a baseline and two months of figures to show.
+    from apps.kpis.models import Baseline, Snapshot, Target
+
+    assert Target.objects.exists() and Baseline.objects.filter(active=True).exists()
+    assert Snapshot.objects.values("period").distinct().count() == 2
 
 
 def test_rerun_skips_generation_and_resets_passwords(fake_generator):

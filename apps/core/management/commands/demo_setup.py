@@ -6,13 +6,16 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from apps.accounts.models import Role
 from apps.core.models import OrgLevel, OrgUnit
+from apps.core.periods import Period
 from apps.core.services import ensure_la
 from apps.people.models import Child
 
 DEMO_SIZE = "medium"
+SNAPSHOT_MONTHS = 24
 DEMO_SEED = 20180331
 URL = "http://127.0.0.1:8000"
 
@@ -38,6 +41,9 @@ class Command(BaseCommand):
         if not skip_data:
             self._generate()
         ensure_la()
+        if not skip_data:
+            call_command("seed_demo_targets", stdout=self.stdout)
+            self._snapshots()
         rows = self._users()
         self._print(rows)
 
@@ -52,6 +58,20 @@ class Command(BaseCommand):
             raise CommandError("the generate_demo command is not available: cannot create the demo council")
         self.stdout.write(f"Generating a {DEMO_SIZE} demo council (seed {DEMO_SEED}); this takes a minute...")
         call_command("generate_demo", size=DEMO_SIZE, seed=DEMO_SEED, stdout=self.stdout, stderr=self.stderr)
+
+    def _snapshots(self):
+        """Two financial years of monthly figures the first time (this year against last year); afterwards
+        only the months still open are refreshed, as the nightly task would."""
+        from apps.kpis.models import Snapshot
+        from apps.kpis.tasks import refresh_open_month
+
+        current = Period.containing(timezone.localdate())
+        if Snapshot.objects.exists():
+            self.stdout.write(f"Refreshing open months: {', '.join(refresh_open_month())}")
+            return
+        first = current - (SNAPSHOT_MONTHS - 1)
+        self.stdout.write(f"Computing monthly snapshots {first} to {current}; this takes a few minutes...")
+        call_command("backfill", "--from", str(first), "--to", str(current), stdout=self.stdout)
 
     @transaction.atomic
     def _users(self) -> list[tuple[str, str, str, str]]:
