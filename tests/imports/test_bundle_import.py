@@ -9,6 +9,7 @@ import zipfile
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -43,8 +44,11 @@ def good(tmp_path) -> Path:
 
 @pytest.fixture
 def loaded(good, la):
-    """The database after importing the good bundle."""
-    run_import(good)
+    """The database after importing the good bundle. Filling the working-day calendar takes longer than the
+    import itself and these tests do not look at derived durations (test_good_bundle... does), so the setup
+    import skips it."""
+    with mock.patch("apps.core.derived.ensure_calendar"):
+        run_import(good)
     return good
 
 
