@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 
 
@@ -6,3 +8,46 @@ def la(db):
     from apps.core.services import ensure_la
 
     return ensure_la()
+
+
+@pytest.fixture
+def world(db):
+    """Two services; team A1 and A2 in service A, team B1 in service B. Child `a` is held by A1, `a2` by A2,
+    `b` by B1 (named with script to test escaping), `contact_only` has only a contact recorded by A1."""
+    from tests.factories import AllocationFactory, ChildFactory, ContactFactory, ServiceFactory, TeamFactory
+
+    svc_a, svc_b = ServiceFactory(code="SA", name="Service A"), ServiceFactory(code="SB", name="Service B")
+    a1 = TeamFactory(code="A1", name="Team A1", parent=svc_a)
+    a2 = TeamFactory(code="A2", name="Team A2", parent=svc_a)
+    b1 = TeamFactory(code="B1", name="Team B1", parent=svc_b)
+    a = ChildFactory(child_id="CH-A", given_name="Alice", family_name="Ash")
+    a2_child = ChildFactory(child_id="CH-A2", given_name="Amir", family_name="Alder")
+    b = ChildFactory(child_id="CH-B", given_name="<script>alert(1)</script>", family_name="Birch")
+    contact_only = ChildFactory(child_id="CH-C", given_name="Cara", family_name="Cedar")
+    AllocationFactory(allocation_id="AL-A", child=a, team=a1, start_date=date(2018, 1, 1))
+    AllocationFactory(allocation_id="AL-A2", child=a2_child, team=a2, start_date=date(2018, 1, 1))
+    AllocationFactory(allocation_id="AL-B", child=b, team=b1, start_date=date(2018, 1, 1))
+    ContactFactory(contact_id="CO-C", child=contact_only, team=a1)
+    return {
+        "services": {"A": svc_a, "B": svc_b},
+        "teams": {"A1": a1, "A2": a2, "B1": b1},
+        "children": {"a": a, "a2": a2_child, "b": b, "contact_only": contact_only},
+    }
+
+
+@pytest.fixture
+def personas(world):
+    """One user per persona of the access rules (product.md)."""
+    from apps.accounts.models import Role
+    from tests.factories import UserFactory
+
+    t, s = world["teams"], world["services"]
+    return {
+        "viewer": UserFactory(username="p-viewer", role=Role.VIEWER),
+        "manager_a1": UserFactory(username="p-manager-a1", role=Role.TEAM_MANAGER, org_units=[t["A1"]]),
+        "manager_b1": UserFactory(username="p-manager-b1", role=Role.TEAM_MANAGER, org_units=[t["B1"]]),
+        "head_a": UserFactory(username="p-head-a", role=Role.HEAD_OF_SERVICE, org_units=[s["A"]]),
+        "director": UserFactory(username="p-director", role=Role.DIRECTOR),
+        "analyst": UserFactory(username="p-analyst", role=Role.ANALYST),
+        "admin": UserFactory(username="p-admin", role=Role.ADMIN, is_staff=True, is_superuser=True),
+    }

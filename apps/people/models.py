@@ -1,9 +1,44 @@
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from apps.core.fields import code_in
 
 from .choices import Ethnicity, Sex
+
+
+class ChildQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The children whose records this user may see (apps.accounts.access explains the rules). The one
+        place child-level access is decided: views, exports, drill-downs and the API all start here."""
+        from apps.accounts.access import team_scope
+        from apps.assessments.models import Assessment, S47Enquiry
+        from apps.care.models import CareEpisode
+        from apps.frontdoor.models import Contact, Referral
+        from apps.plans.models import CINPlan, CPPlan
+        from apps.workforce.models import Allocation
+
+        scope = team_scope(user)
+        if scope is None:
+            return self
+        if not scope:
+            return self.none()
+        teams = sorted(scope)
+        belongs = Q()
+        for model in (Allocation, Contact, Referral, Assessment, S47Enquiry, CINPlan, CPPlan, CareEpisode):
+            belongs |= Q(Exists(model.objects.filter(child_id=OuterRef("pk"), team_id__in=teams)))
+        return self.filter(belongs)
+
+
+def visible_records(queryset, user, child_field: str = "child"):
+    """Any child-level queryset narrowed to the children the user may see."""
+    from apps.accounts.access import team_scope
+
+    scope = team_scope(user)
+    if scope is None:
+        return queryset
+    if not scope:
+        return queryset.none()
+    return queryset.filter(**{f"{child_field}__in": Child.objects.visible_to(user).values("pk")})
 
 
 class Child(models.Model):
@@ -20,6 +55,8 @@ class Child(models.Model):
     disability = models.BooleanField(null=True, blank=True)
     uasc = models.BooleanField("UASC", null=True, blank=True)
     uasc_ceased_date = models.DateField("UASC ceased", null=True, blank=True)
+
+    objects = ChildQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "children"
