@@ -69,6 +69,26 @@ class FilePlan:
         return self.spec.filename
 
 
+def _adapter(field: models.Field, connection):
+    """The database adaptation of an already-typed value: None where the value goes in as is, else the
+    backend's adapt_* function (what get_db_prep_save ends in, minus the re-validation of a value the
+    parser has already typed)."""
+    ops = connection.ops
+    if isinstance(field, models.DateTimeField):
+        return ops.adapt_datetimefield_value
+    if isinstance(field, models.DateField):
+        return ops.adapt_datefield_value
+    if isinstance(field, models.DecimalField):
+        return lambda v, f=field: ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places)
+    if isinstance(field, models.CharField | models.TextField | models.BooleanField | models.IntegerField):
+        return None
+    if isinstance(field, models.ForeignKey) and isinstance(
+        field.target_field, models.AutoField | models.BigAutoField
+    ):
+        return None
+    return lambda v, f=field: f.get_db_prep_save(v, connection)
+
+
 def _blank(cp: ColumnPlan) -> Any:
     try:
         return cp.parse("")
@@ -476,8 +496,8 @@ class BundleLoader:
             ", ".join(qn(f.column) for f in fields),
             ", ".join(["%s"] * len(fields)),
         )
-        pairs = list(zip(fields, getters, strict=True))
-        params = [[f.get_db_prep_save(get(row), connection) for f, get in pairs] for row in rows]
+        pairs = [(_adapter(f, connection), get) for f, get in zip(fields, getters, strict=True)]
+        params = [[adapt(get(row)) if adapt else get(row) for adapt, get in pairs] for row in rows]
         with connection.cursor() as cursor:
             cursor.executemany(sql, params)
 
