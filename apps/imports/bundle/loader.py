@@ -376,7 +376,9 @@ class BundleLoader:
 
     def apply(self, *, write: bool) -> None:
         """Counts created/updated/unchanged per file; with write=True also writes. Run inside a transaction."""
-        for spec in self.present:
+        present = self.present
+        self._validation_state_done()
+        for i, spec in enumerate(present):
             try:
                 with self.source.open(spec.filename) as stream:
                     rows = read_csv(stream)
@@ -398,6 +400,16 @@ class BundleLoader:
                 self._pk_maps.pop(spec.name, None)
                 if spec.name == "teams":
                     self._pk_maps.pop("org_units", None)
+                # Drop the ID -> pk maps no later file needs (the contacts map alone can be 600k entries).
+                later = {c.ref for s in present[i + 1 :] for c in s.columns if c.kind == "ref"}
+                for target in [t for t in self._pk_maps if t not in later]:
+                    del self._pk_maps[target]
+
+    def _validation_state_done(self) -> None:
+        """Pass 1's key sets are not needed once pass 2 starts."""
+        self.bundle_keys.clear()
+        self._db_keys.clear()
+        self._episodes.clear()
 
     def _parse_clean(self, plan: FilePlan, line: int, values: list[str]) -> dict[str, Any]:
         if len(values) != plan.width:
