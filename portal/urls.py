@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("apps.accounts.urls")),
     path("imports/", include("apps.imports.urls")),
+    path("manage/", include("apps.manage.urls")),
     path("", include("apps.core.urls")),
 ]

@@ -9,7 +9,7 @@ import factory
 from django.conf import settings
 from factory.django import DjangoModelFactory
 
-from apps.accounts.models import Role, User
+from apps.accounts.models import AccessAction, AccessLog, AuditEvent, Role, User
 from apps.assessments.models import Assessment, Conference, S47Enquiry, StrategyDiscussion
 from apps.care.models import (
     Adoption,
@@ -128,6 +128,35 @@ class AdminUserFactory(UserFactory):
     role = Role.ADMIN
     is_staff = True
     is_superuser = True
+
+
+class AccessLogFactory(DjangoModelFactory):
+    class Meta:
+        model = AccessLog
+
+    user = factory.SubFactory(UserFactory, role=Role.TEAM_MANAGER)
+    username = factory.LazyAttribute(lambda o: o.user.username if o.user else "")
+    role = factory.LazyAttribute(lambda o: o.user.role if o.user else Role.VIEWER)
+    action = AccessAction.LIST
+    what = "child list"
+    path = "/children/"
+    filters = factory.LazyFunction(dict)
+    rows = 3
+    ip = "127.0.0.1"
+
+
+class AuditEventFactory(DjangoModelFactory):
+    class Meta:
+        model = AuditEvent
+
+    actor = factory.SubFactory(AdminUserFactory)
+    actor_username = factory.LazyAttribute(lambda o: o.actor.username if o.actor else "")
+    action = AuditEvent.Action.UPDATE
+    object_type = "kpis.target"
+    object_id = "1"
+    object_repr = "cin.visits_in_time 2024: 90"
+    before = factory.LazyFunction(lambda: {"value": "85"})
+    after = factory.LazyFunction(lambda: {"value": "90"})
 
 
 # --- people --------------------------------------------------------------------------------------------

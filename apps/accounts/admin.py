@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import User
+from .models import AccessLog, AuditEvent, User
 
 
 @admin.register(User)
@@ -24,3 +24,33 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description="name", ordering="last_name")
     def get_full_name(self, obj):
         return obj.get_full_name()
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Evidence, not data to edit: viewable, never added, changed or deleted (the models refuse too)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyAdmin):
+    list_display = ("at", "username", "role", "action", "what", "rows", "ip")
+    list_filter = ("action", "role")
+    search_fields = ("username", "what", "path")
+    date_hierarchy = "at"
+    list_select_related = ()
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ("at", "actor_username", "action", "object_type", "object_id", "object_repr")
+    list_filter = ("action", "object_type")
+    search_fields = ("actor_username", "object_repr", "object_id")
+    date_hierarchy = "at"

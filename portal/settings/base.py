@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "apps.care",
     "apps.kpis",
     "apps.imports",
+    "apps.manage",
 ]
 
 MIDDLEWARE = [

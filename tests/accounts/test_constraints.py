@@ -1,13 +1,18 @@
 import pytest
 
 from tests.constraint_cases import Case, check_case
-from tests.factories import AdminUserFactory, UserFactory
+from tests.factories import AccessLogFactory, AdminUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 CASES = [
     Case("user_role_valid", lambda: UserFactory(role="superhero"), good=lambda: UserFactory(role="analyst")),
     Case("user_role_valid", lambda: UserFactory(role=""), note="blank role"),
+    Case(
+        "access_action_valid",
+        lambda: AccessLogFactory(action="peek"),
+        good=lambda: AccessLogFactory(action="export"),
+    ),
 ]
 
 

@@ -1,0 +1,35 @@
+from django.urls import path
+
+from . import views
+
+app_name = "manage"
+
+urlpatterns = [
+    path("", views.Index.as_view(), name="index"),
+    path("users/", views.UserList.as_view(), name="users"),
+    path("users/new/", views.UserNew.as_view(), name="user_new"),
+    path("users/<int:pk>/", views.UserEdit.as_view(), name="user_edit"),
+    path("users/<int:pk>/<slug:action>/", views.UserAction.as_view(), name="user_action"),
+    path("org-units/", views.OrgUnitList.as_view(), name="orgunits"),
+    path("org-units/new/<slug:level>/", views.OrgUnitEdit.as_view(), name="orgunit_new"),
+    path("org-units/<int:pk>/", views.OrgUnitEdit.as_view(), name="orgunit_edit"),
+    path("targets/", views.TargetList.as_view(), name="targets"),
+    path("targets/new/", views.TargetEdit.as_view(), name="target_new"),
+    path("targets/<int:pk>/", views.TargetEdit.as_view(), name="target_edit"),
+    path("targets/<int:pk>/delete/", views.TargetDelete.as_view(), name="target_delete"),
+    path("benchmarks/", views.BenchmarkList.as_view(), name="benchmarks"),
+    path("benchmarks/new/", views.BenchmarkEdit.as_view(), name="benchmark_new"),
+    path("benchmarks/<int:pk>/", views.BenchmarkEdit.as_view(), name="benchmark_edit"),
+    path("benchmarks/<int:pk>/delete/", views.BenchmarkDelete.as_view(), name="benchmark_delete"),
+    path("baseline/", views.BaselinePage.as_view(), name="baseline"),
+    path("entered/", views.EnteredMeasureList.as_view(), name="entered"),
+    path("entered/new/", views.EnteredMeasureEdit.as_view(), name="entered_new"),
+    path("entered/<int:pk>/", views.EnteredMeasureEdit.as_view(), name="entered_edit"),
+    path("entered/<int:pk>/delete/", views.EnteredMeasureDelete.as_view(), name="entered_delete"),
+    path("measures/", views.MeasureSettingList.as_view(), name="measures"),
+    path("measures/<str:code>/", views.MeasureSettingEdit.as_view(), name="measure_edit"),
+    path("audit/", views.AuditEventList.as_view(), name="audit"),
+    path("audit/<int:pk>/", views.AuditEventDetail.as_view(), name="audit_detail"),
+    path("access-log/", views.AccessLogList.as_view(), name="accesslog"),
+    path("access-log/export.csv", views.AccessLogExport.as_view(), name="accesslog_export"),
+]
