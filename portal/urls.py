@@ -6,5 +6,7 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("imports/", include("apps.imports.urls")),
     path("manage/", include("apps.manage.urls")),
+    path("children/", include("apps.people.urls")),
+    path("api/", include("apps.api.urls")),
     path("", include("apps.core.urls")),
 ]

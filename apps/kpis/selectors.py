@@ -60,3 +60,30 @@ def export_rows(*, period: str, org_unit: OrgUnit | None = None) -> list[dict]:
         }
         for s in qs
     ]
+
+
+SUPPRESSED = "<5"
+
+
+def _small(x) -> bool:
+    return isinstance(x, int | float) and 0 < x < 5
+
+
+def suppress_small(rows: list[dict]) -> list[dict]:
+    """Export-contract rows as viewers see them (product.md): a numerator or denominator of 1-4 is shown as
+    "<5", and a value derived from a suppressed count is withheld (None) - or, for a plain count (no
+    denominator, value = numerator), shown as "<5" too. Zero is not suppressed. Returns new dicts."""
+    out = []
+    for row in rows:
+        row = dict(row)
+        num, den, value = row.get("numerator"), row.get("denominator"), row.get("value")
+        hidden = _small(num) or _small(den)
+        if hidden:
+            is_count = den is None and value == num
+            row["value"] = SUPPRESSED if is_count else None
+        if _small(num):
+            row["numerator"] = SUPPRESSED
+        if _small(den):
+            row["denominator"] = SUPPRESSED
+        out.append(row)
+    return out

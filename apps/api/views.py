@@ -1,0 +1,119 @@
+"""The read-only REST API. Child-level endpoints share the pages' rules: the same role check, the same
+`visible_to` queryset (apps.people.selectors.restrict), the same filterset, names only for roles that may see
+them, and one AccessLog row (action "api") per call. Aggregate snapshots are open to every signed-in role,
+with small numbers suppressed for viewers."""
+
+from __future__ import annotations
+
+import re
+
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts import access
+from apps.accounts.models import AccessAction
+from apps.accounts.services import log_access
+from apps.core.models import OrgUnit
+from apps.kpis.selectors import export_rows, suppress_small
+from apps.people import selectors
+from apps.people.filtersets import ChildFilterSet
+from apps.people.models import Child
+
+from .permissions import SeesChildLevel
+from .serializers import ChildSerializer, NamedChildSerializer
+
+
+class ChildLevelAPIMixin:
+    """The API's counterpart of apps.core.views.ChildLevelMixin (marked for the URL walker test)."""
+
+    child_level = True
+    permission_classes = [SeesChildLevel]
+
+    @property
+    def sees_names(self) -> bool:
+        return access.sees_names(self.request.user)
+
+    def log_access(self, *, what: str, filters=None, rows=None):
+        return log_access(self.request, action=AccessAction.API, what=what, filters=filters, rows=rows)
+
+
+class ChildViewSet(ChildLevelAPIMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_field = "child_id"
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self):
+        base = selectors.with_status(Child.objects.all()).order_by("child_id")
+        return selectors.restrict(base, self.request.user)
+
+    def get_serializer_class(self):
+        return NamedChildSerializer if self.sees_names else ChildSerializer
+
+    def list(self, request, *args, **kwargs):
+        filterset = ChildFilterSet(
+            request.query_params or None, queryset=self.get_queryset(), request=request
+        )
+        if filterset.is_bound and not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        page = self.paginate_queryset(filterset.qs)
+        data = self.get_serializer(page, many=True).data
+        self.log_access(what="api child list", filters=filterset.applied(), rows=len(data))
+        return self.get_paginated_response(data)
+
+    def retrieve(self, request, *args, **kwargs):
+        child = self.get_object()
+        data = self.get_serializer(child).data
+        self.log_access(what=f"api child {child.child_id}", rows=1)
+        return Response(data)
+
+    @action(detail=True)
+    def timeline(self, request, *args, **kwargs):
+        child = self.get_object()
+        entries = [
+            {
+                "date": entry["day"],
+                "kind": entry["kind"],
+                "id": entry["id"],
+                "team": entry["team"] or None,
+                "fields": dict(entry["fields"]),
+            }
+            for entry in selectors.child_timeline(child)
+        ]
+        self.log_access(what=f"api child {child.child_id} timeline", rows=len(entries))
+        return Response({"child_id": child.child_id, "timeline": entries})
+
+
+PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+class SnapshotView(APIView):
+    """The month's figures as the export contract (apps.kpis.selectors.export_rows): aggregate data, so every
+    signed-in role; viewers get small numbers suppressed. Not child-level, so not logged."""
+
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request):
+        period = request.query_params.get("period", "")
+        if not PERIOD.match(period):
+            raise ValidationError({"period": "Give the month as YYYY-MM."})
+        org_unit = None
+        code = request.query_params.get("org_unit", "")
+        if code:
+            org_unit = OrgUnit.objects.filter(code=code[:40]).first()
+            if org_unit is None:
+                raise NotFound("No such org unit.")
+        rows = export_rows(period=period, org_unit=org_unit)
+        suppressed = access.suppresses_small_counts(request.user)
+        if suppressed:
+            rows = suppress_small(rows)
+        return Response(
+            {
+                "period": period,
+                "org_unit": code or None,
+                "small_numbers_suppressed": suppressed,
+                "results": rows,
+            }
+        )

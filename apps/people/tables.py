@@ -1,0 +1,54 @@
+"""The child list table. Two classes rather than one with a hidden column: for users who may not see names
+the name column does not exist, so it can be neither shown nor sorted on."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.urls import reverse
+
+from . import selectors
+from .models import Child
+
+
+class PortalTable(tables.Table):
+    class Meta:
+        template_name = "core/_table.html"
+        attrs = {"class": "table table--compact"}
+        empty_text = "No children match these filters."
+
+
+class ChildTable(PortalTable):
+    child_id = tables.Column(
+        "Child ID", linkify=lambda record: reverse("people:child_detail", args=[record.child_id])
+    )
+    sex = tables.Column()
+    date_of_birth = tables.DateColumn(verbose_name="Date of birth", format="j M Y")
+    age = tables.Column("Age", empty_values=(), order_by=("-date_of_birth",), attrs={"td": {"class": "num"}})
+    ethnicity = tables.Column()
+    uasc = tables.Column("UASC", empty_values=())
+    team_name = tables.Column("Allocated team")
+    in_care = tables.BooleanColumn(verbose_name="In care now", yesno="Yes,No")
+    on_cp_plan = tables.BooleanColumn(verbose_name="On CP plan now", yesno="Yes,No")
+
+    class Meta(PortalTable.Meta):
+        model = Child
+        fields = ("child_id",)
+        sequence = ("child_id", "...")
+        order_by = ("child_id",)
+
+    def render_uasc(self, value):
+        return {True: "Yes", False: "No"}.get(value, "–")
+
+    def render_age(self, record):
+        age = selectors.age_on(record.date_of_birth, selectors.today())
+        return "–" if age is None else age
+
+
+class NamedChildTable(ChildTable):
+    name = tables.Column("Name", empty_values=(), order_by=("family_name", "given_name"))
+
+    class Meta(ChildTable.Meta):
+        sequence = ("child_id", "name", "...")
+
+    def render_name(self, record):
+        return f"{record.family_name}, {record.given_name}".strip(", ") or "–"
