@@ -51,3 +51,32 @@ def personas(world):
         "analyst": UserFactory(username="p-analyst", role=Role.ANALYST),
         "admin": UserFactory(username="p-admin", role=Role.ADMIN, is_staff=True, is_superuser=True),
     }
+
+
+def otp_login(client, user):
+    """Sign `user` in on the test client as the portal's sign-in would leave them: logged in and, for anyone
+    who needs two-factor (every child-level role, staff), verified by a confirmed TOTP device. Use it instead
+    of client.force_login, which TwoFactorRequiredMiddleware would send to the OTP step."""
+    import time
+
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from apps.accounts import otp
+
+    client.force_login(user)
+    session = client.session
+    session[otp.SESSION_LAST_ACTIVITY] = int(time.time())
+    if otp.needs_two_factor(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+            user=user, name="test authenticator", confirmed=True
+        )
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return user
+
+
+@pytest.fixture
+def login(db):
+    """`login(client, user)`: sign in with a verified second factor where the user needs one (otp_login)."""
+    return otp_login

@@ -13,8 +13,9 @@ REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta
 
 
 @pytest.fixture
-def superuser_client(client):
-    client.force_login(factories.AdminUserFactory())
+def superuser_client(client, login):
+    # The admin site requires a session verified by a second factor.
+    login(client, factories.AdminUserFactory())
     return client
 
 

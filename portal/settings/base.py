@@ -2,6 +2,7 @@
 (django-environ), so the same code runs the demo (SQLite, tasks in-process) and production (PostgreSQL,
 Redis, a Celery worker and beat) with settings only."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -16,7 +17,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, on an admin site that requires a verified second factor (apps/accounts/admin_site.py).
+    "apps.accounts.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -27,6 +29,10 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "django_celery_beat",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
     "apps.core",
     "apps.accounts",
     "apps.people",
@@ -37,18 +43,25 @@ INSTALLED_APPS = [
     "apps.care",
     "apps.kpis",
     "apps.imports",
-    "apps.api",
     "apps.manage",
+    "apps.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages (they leave a note on the login page), before anything that serves data.
+    "apps.accounts.middleware.IdleTimeoutMiddleware",
+    "apps.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -91,6 +104,48 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Authentication hardening (issue 4) ---------------------------------------------------------------
+# django-axes checks every login against its lockout record before the password is even tried.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five wrong passwords for one username from one address lock that pair out for 30 minutes (counted from the
+# lockout, not extended by further tries); admins can unlock sooner (apps.accounts.lockout.unlock).
+# The address is REMOTE_ADDR: behind a proxy that is the proxy's, so the lockout then acts per username.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "apps.accounts.views.locked_out"
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
+
+# TOTP second factor (django-otp) for every role that sees child-level data: apps/accounts/otp.py.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default=f"{env('COUNCIL_NAME', default='Demo Borough Council')} portal")
+
+# An authenticated session left alone this long is signed out (apps.accounts.middleware.IdleTimeoutMiddleware);
+# the cookie also dies with the browser.
+SESSION_IDLE_TIMEOUT_SECONDS = env.int("SESSION_IDLE_TIMEOUT_SECONDS", default=30 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Content-Security-Policy (django-csp): everything from the portal itself, no inline script or style, no
+# plugins, no framing. Chart.js and any other script are served from static/.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

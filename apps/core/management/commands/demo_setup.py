@@ -46,6 +46,7 @@ class Command(BaseCommand):
             self._snapshots()
         rows = self._users()
         self._print(rows)
+        self._two_factor()
 
     def _generate(self):
         held = Child.objects.count()
@@ -112,3 +113,24 @@ class Command(BaseCommand):
             self.stdout.write(line(row))
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Open {URL} and sign in."))
+
+    def _two_factor(self):
+        """Demo only: each demo user who needs two-factor gets an authenticator with a published key, so a
+        reviewer without a phone can sign in (apps/accounts/demo.py)."""
+        from apps.accounts.demo import set_up_demo_devices
+        from apps.accounts.lockout import unlock
+
+        for username, *_ in DEMO_USERS:
+            unlock(username, by=None)
+        keys = set_up_demo_devices(username for username, *_ in DEMO_USERS)
+        if not keys:
+            return
+        width = max(len(username) for username, _ in keys)
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Two-factor codes (demo authenticators, reset on every run):"))
+        for username, secret in keys:
+            self.stdout.write(f"{username:<{width}}  setup key {secret}")
+        self.stdout.write(
+            "After the password, enter the current code from `python manage.py demo_totp USERNAME` "
+            "(or add a setup key above to an authenticator app)."
+        )
