@@ -1,0 +1,259 @@
+"""Every child-level URL, found from the URL conf, for every persona: allowed (200 and the data, logged) or
+refused (login redirect, 403 or 404, and none of the child's data in the body, nothing logged).
+
+A view is child-level when it carries `child_level = True` (apps.core.views.ChildLevelMixin,
+apps.api.views.ChildLevelAPIMixin). Every URL under /children/ or /api/children/ must be marked, so a new view
+there cannot be missed: the test fails until it is marked, and once marked it is walked."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from apps.accounts.access import sees_child_level
+from apps.accounts.models import AccessLog
+from apps.api.views import ChildLevelAPIMixin
+from apps.core.views import ChildLevelMixin
+from tests.people.helpers import login
+
+pytestmark = pytest.mark.django_db
+
+CHILD_LEVEL_PREFIXES = ("children/", "api/children/")
+PLACEHOLDER = "CHILDIDPLACEHOLDER"
+
+# Which children each persona may see (tests/accounts/test_visibility.py) and whether they see names.
+PERSONAS = {
+    "anonymous": None,
+    "viewer": None,
+    "manager_b1": {"CH-B"},  # other team (for child a)
+    "manager_a1": {"CH-A", "CH-C"},  # own team
+    "head_a": {"CH-A", "CH-A2", "CH-C"},
+    "director": {"CH-A", "CH-A2", "CH-B", "CH-C"},
+    "analyst": {"CH-A", "CH-A2", "CH-B", "CH-C"},
+    "admin": {"CH-A", "CH-A2", "CH-B", "CH-C"},
+}
+NAMED = {"manager_b1", "manager_a1", "head_a", "director", "admin"}
+NAMES = ("Alice", "Ash", "Amir", "Alder", "Birch", "Cara", "Cedar", "alert(1)")
+
+
+def view_class(callback):
+    return getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+
+
+def is_child_level(callback) -> bool:
+    return bool(
+        getattr(callback, "child_level", False) or getattr(view_class(callback), "child_level", False)
+    )
+
+
+def walk(patterns, prefix="", namespace=None):
+    for pattern in patterns:
+        route = prefix + re.sub(r"^\^|\$$", "", str(pattern.pattern))
+        if isinstance(pattern, URLResolver):
+            ns = ":".join(filter(None, [namespace, pattern.namespace])) or None
+            yield from walk(pattern.url_patterns, route, ns)
+        elif isinstance(pattern, URLPattern):
+            params = set(getattr(pattern.pattern, "converters", {}) or {}) | set(
+                pattern.pattern.regex.groupindex
+            )
+            yield route, pattern, namespace, params
+
+
+def child_level_urls():
+    """(route, url name, view class, params) of every child-level pattern; fails on unmarked ones."""
+    found, unmarked = [], []
+    for route, pattern, namespace, params in walk(get_resolver().url_patterns):
+        marked = is_child_level(pattern.callback)
+        if route.startswith(CHILD_LEVEL_PREFIXES) and not marked:
+            unmarked.append(route)
+        if marked:
+            assert pattern.name, f"child-level URL {route} has no name"
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            found.append((route, name, view_class(pattern.callback), params))
+    assert not unmarked, f"URLs under {CHILD_LEVEL_PREFIXES} whose view is not marked child_level: {unmarked}"
+    return found
+
+
+def build(name, params, child_id):
+    assert params <= {"child_id"}, f"{name}: teach this test how to fill {params - {'child_id'}}"
+    if not params:
+        return reverse(name)
+    return reverse(name, kwargs={"child_id": PLACEHOLDER}).replace(PLACEHOLDER, child_id)
+
+
+def text_of(response) -> str:
+    """The body as text; an Excel file as the text of its cells."""
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        return "\n".join(
+            " ".join(str(v) for v in row if v is not None) for row in sheet.iter_rows(values_only=True)
+        )
+    return response.content.decode()
+
+
+def expected_action(view) -> str:
+    return "api" if issubclass(view, ChildLevelAPIMixin) else str(view.access_action)
+
+
+def test_the_walker_finds_every_child_level_view():
+    names = {name for _route, name, _view, _params in child_level_urls()}
+    assert names >= {
+        "people:child_list",
+        "people:child_detail",
+        "people:child_export_csv",
+        "people:child_export_xlsx",
+        "api:child-list",
+        "api:child-detail",
+        "api:child-timeline",
+    }
+    # The mark comes with the enforcement: only the two base classes set it.
+    for route, _name, view, _params in child_level_urls():
+        assert issubclass(view, ChildLevelMixin | ChildLevelAPIMixin), route
+
+
+def test_an_unmarked_view_under_children_fails_the_walker(monkeypatch):
+    from apps.people.views import ChildDetailView
+
+    monkeypatch.setattr(ChildDetailView, "child_level", False)
+    with pytest.raises(AssertionError, match="not marked child_level"):
+        child_level_urls()
+
+
+@pytest.mark.parametrize("persona", list(PERSONAS))
+def test_every_child_level_url_for_every_persona(client, personas, world, persona):
+    user = personas.get(persona)
+    if user is not None:
+        login(client, user)
+    visible = PERSONAS[persona]
+    problems = []
+    for _route, name, view, params in child_level_urls():
+        url = build(name, params, "CH-A")
+        before = AccessLog.objects.count()
+        response = client.get(url)
+        body = text_of(response) if response.status_code == 200 else response.content.decode(errors="replace")
+        logged = list(AccessLog.objects.order_by("pk")[before:])
+        record_url = "child_id" in params
+        allowed = visible is not None and (not record_url or "CH-A" in visible)
+
+        def problem(msg, url=url, status=response.status_code):
+            problems.append(f"{url} as {persona}: {msg} (status {status})")
+
+        if allowed:
+            if response.status_code != 200:
+                problem("expected 200")
+                continue
+            for child_id in {"CH-A", "CH-A2", "CH-B", "CH-C"}:
+                shown = re.search(rf"{child_id}(?![0-9])", body) is not None
+                if record_url:
+                    if child_id == "CH-A" and not shown:
+                        problem("the child's ID is missing")
+                elif shown != (child_id in visible):
+                    problem(f"{child_id} {'shown' if shown else 'missing'}")
+            if persona not in NAMED:
+                leaked = [n for n in NAMES if n in body]
+                if leaked:
+                    problem(f"names shown to an analyst: {leaked}")
+            elif not record_url and "Alice" in body and "CH-A" not in visible:
+                problem("another team's child's name shown")
+            if len(logged) != 1:
+                problem(f"expected one access-log row, got {len(logged)}")
+            else:
+                log = logged[0]
+                if (log.user_id, log.action) != (user.pk, expected_action(view)) or log.rows is None:
+                    problem(f"wrong access-log row {log.action} {log.what} rows={log.rows}")
+        else:
+            if persona == "anonymous":
+                ok = response.status_code == 403 or (
+                    response.status_code == 302 and response["Location"].startswith(reverse("login"))
+                )
+            elif persona == "viewer":
+                ok = response.status_code == 403
+            else:
+                ok = response.status_code == 404
+            if not ok:
+                problem("expected refusal")
+            for leak in ("CH-A", "Alice", "Ash"):
+                if leak in body:
+                    problem(f"refused but {leak!r} in the body")
+            if logged:
+                problem("a refused request was logged as an access")
+    assert not problems, "\n".join(problems)
+    if user is not None:
+        assert sees_child_level(user) == (visible is not None)
+
+
+FORGED_IDS = [
+    "CH-B",
+    "NOPE",
+    "..",
+    "...",
+    "ch-a",
+    "CH-A ",
+    "1 OR 1=1",
+    "' OR '1'='1",
+    "%00",
+    "x" * 300,
+    "%2e%2e",
+]
+
+
+def test_forged_ids_are_404_on_every_record_url(client, personas, world):
+    login(client, personas["manager_a1"])
+    problems = []
+    for _route, name, _view, params in child_level_urls():
+        if "child_id" not in params:
+            continue
+        for forged in FORGED_IDS:
+            url = build(name, params, forged)
+            response = client.get(url)
+            body = response.content.decode(errors="replace")
+            if response.status_code != 404 or "Birch" in body or "alert(1)" in body:
+                problems.append(f"{url}: {response.status_code}")
+        for traversal in ("../", "../../admin/", "CH-B/../CH-A"):
+            response = client.get(build(name, params, traversal))
+            if response.status_code == 200 and "Birch" in response.content.decode():
+                problems.append(f"{name} {traversal}: leaked")
+    assert not AccessLog.objects.filter(what__contains="CH-B").exists()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"team": "B1"},  # replaced by B1's pk: a team of another service
+        {"team": "abc"},
+        {"team": "-1"},
+        {"team": "1;DROP TABLE people_child"},
+        {"sex": "X"},
+        {"age_band": "999"},
+        {"ethnicity_group": "White' OR '1'='1"},
+        {"uasc": "2"},
+        {"in_care": "[]"},
+        {"on_cp_plan": "true", "team": "B1"},
+    ],
+)
+def test_tampered_filters_on_every_list_url(client, personas, world, params):
+    params = {k: (world["teams"]["B1"].pk if v == "B1" else v) for k, v in params.items()}
+    login(client, personas["manager_a1"])
+    problems = []
+    for _route, name, _view, url_params in child_level_urls():
+        if url_params:
+            continue
+        response = client.get(reverse(name), params)
+        body = text_of(response) if response.status_code == 200 else response.content.decode(errors="replace")
+        if response.status_code not in (200, 400):
+            problems.append(f"{name}: status {response.status_code}")
+        if "CH-B" in body or "Birch" in body:
+            problems.append(f"{name}: another team's child shown")
+        if (
+            response.status_code == 200
+            and "CH-A" in body
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            problems.append(f"{name}: invalid filters still listed children")
+    assert not problems, "\n".join(problems)
