@@ -22,7 +22,8 @@ NOISE_FIELDS = frozenset({"last_login"})
 
 def _json_safe(value):
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral() else str(value)
+        # Plain notation without trailing zeros: 90.0000 -> "90", 81.5000 -> "81.5" (never "9E+1").
+        return format(value.normalize(), "f") if value.is_finite() else str(value)
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, list | tuple):

@@ -223,13 +223,20 @@ class EnteredMeasureForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         value, num, den = data.get("value"), data.get("numerator"), data.get("denominator")
-        if value is None and num is None and not self.has_error("value") and not self.has_error("numerator"):
-            raise ValidationError("Enter a value, or a numerator (and denominator).")
         if den is not None and num is None:
             self.add_error("numerator", "A denominator needs a numerator.")
+        elif value is None and num is None and not self.has_error("value") and not self.has_error("numerator"):
+            raise ValidationError("Enter a value, or a numerator (and denominator).")
         if den is not None and den < 0:
             self.add_error("denominator", "A denominator cannot be negative.")
         return data
+
+    def _post_clean(self):
+        # The model's check constraints say the same as clean() above, less readably: skip them once the form
+        # has already said why (the row is not saved either way).
+        if self.errors:
+            return
+        super()._post_clean()
 
 
 # --- baseline and measure settings ---------------------------------------------------------------------

@@ -176,9 +176,8 @@ class UserNew(AdminOnlyMixin, View):
     def post(self, request):
         form = forms.UserCreateForm(request.POST)
         if form.is_valid():
-            data = form.user_data()
             try:
-                user, path = user_services.user_create(actor=request.user, username=form.cleaned_data["username"], **data)
+                user, path = user_services.user_create(actor=request.user, **form.user_data())
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
