@@ -34,7 +34,9 @@ def set_up_demo_devices(usernames) -> list[tuple[str, str]]:
             TOTPDevice.objects.filter(user=user).delete()
             continue
         TOTPDevice.objects.filter(user=user).delete()
-        device = TOTPDevice.objects.create(user=user, name=DEMO_DEVICE_NAME, key=demo_key(user.username), confirmed=True)
+        device = TOTPDevice.objects.create(
+            user=user, name=DEMO_DEVICE_NAME, key=demo_key(user.username), confirmed=True
+        )
         rows.append((user.username, otp.secret_base32(device)))
     return rows
 

@@ -61,7 +61,8 @@ def qr_svg(device: TOTPDevice) -> SafeString:
     The markup is generated here from the device, never from user input."""
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
     svg = image.to_string(encoding="unicode")
-    return mark_safe(svg.replace("<svg ", '<svg role="img" aria-label="QR code for your authenticator app" ', 1))  # noqa: S308
+    svg = svg.replace("<svg ", '<svg role="img" aria-label="QR code for your authenticator app" ', 1)
+    return mark_safe(svg)  # noqa: S308
 
 
 def _clean(token: str) -> str:

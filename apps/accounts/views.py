@@ -94,9 +94,13 @@ def two_factor_setup(request):
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if otp.confirm_enrolment(request, device, form.cleaned_data["otp_token"]):
-            messages.success(request, "Two-factor sign-in is set up. You will be asked for a code at each sign-in.")
+            messages.success(
+                request, "Two-factor sign-in is set up. You will be asked for a code at each sign-in."
+            )
             return redirect(next_url)
-        form.add_error("otp_token", "That code did not match. Scan the code again or check the time on your phone.")
+        form.add_error(
+            "otp_token", "That code did not match. Scan the code again or check the time on your phone."
+        )
     context = {
         "form": form,
         "next": next_url,

@@ -123,7 +123,9 @@ AXES_LOCKOUT_CALLABLE = "apps.accounts.views.locked_out"
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
 
 # TOTP second factor (django-otp) for every role that sees child-level data: apps/accounts/otp.py.
-OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default=f"{env('COUNCIL_NAME', default='Demo Borough Council')} portal")
+OTP_TOTP_ISSUER = env(
+    "OTP_TOTP_ISSUER", default=f"{env('COUNCIL_NAME', default='Demo Borough Council')} portal"
+)
 
 # An authenticated session left alone this long is signed out (apps.accounts.middleware.IdleTimeoutMiddleware);
 # the cookie also dies with the browser.

@@ -243,7 +243,10 @@ def test_unverified_session_is_redirected_everywhere_but_sign_in_pages(client, m
 def test_next_carries_the_page_asked_for(client, manager, enrolled):
     client.force_login(manager)
     response = client.get("/accounts/password/change/?a=1")
-    assert response["Location"] == reverse("two_factor_verify") + "?next=%2Faccounts%2Fpassword%2Fchange%2F%3Fa%3D1"
+    assert (
+        response["Location"]
+        == reverse("two_factor_verify") + "?next=%2Faccounts%2Fpassword%2Fchange%2F%3Fa%3D1"
+    )
 
 
 def test_login_fixture_gives_a_verified_session(client, login, manager):
