@@ -158,7 +158,15 @@ class TargetForm(forms.ModelForm):
 
     class Meta:
         model = Target
-        fields = ["measure", "financial_year", "org_unit", "basis", "value", "amber_tolerance", "tolerance_kind"]
+        fields = [
+            "measure",
+            "financial_year",
+            "org_unit",
+            "basis",
+            "value",
+            "amber_tolerance",
+            "tolerance_kind",
+        ]
         help_texts = {"financial_year": "The year the financial year starts in: 2024 = 2024/25."}
 
     def __init__(self, *args, **kwargs):
@@ -225,7 +233,9 @@ class EnteredMeasureForm(forms.ModelForm):
         value, num, den = data.get("value"), data.get("numerator"), data.get("denominator")
         if den is not None and num is None:
             self.add_error("numerator", "A denominator needs a numerator.")
-        elif value is None and num is None and not self.has_error("value") and not self.has_error("numerator"):
+        elif (
+            value is None and num is None and not self.has_error("value") and not self.has_error("numerator")
+        ):
             raise ValidationError("Enter a value, or a numerator (and denominator).")
         if den is not None and den < 0:
             self.add_error("denominator", "A denominator cannot be negative.")
@@ -268,7 +278,9 @@ class MeasureSettingForm(forms.Form):
         try:
             value = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ValidationError(f"Not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}).") from None
+            raise ValidationError(
+                f"Not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."
+            ) from None
         if not isinstance(value, dict):
             raise ValidationError('Enter a JSON object, e.g. {"visit_standard_wd": 20}.')
         known = self.measure.params

@@ -67,7 +67,15 @@ class TargetTable(Base):
 
     class Meta(Base.Meta):
         model = Target
-        fields = ("measure", "financial_year", "org_unit", "basis", "value", "amber_tolerance", "tolerance_kind")
+        fields = (
+            "measure",
+            "financial_year",
+            "org_unit",
+            "basis",
+            "value",
+            "amber_tolerance",
+            "tolerance_kind",
+        )
 
 
 class BenchmarkTable(Base):
@@ -126,4 +134,6 @@ class AccessLogTable(Base):
         fields = ("at", "username", "role", "action", "what", "path", "filters", "rows", "ip")
 
     def render_filters(self, value):
-        return format_html("<code>{}</code>", ", ".join(f"{k}={v}" for k, v in value.items())) if value else "—"
+        return (
+            format_html("<code>{}</code>", ", ".join(f"{k}={v}" for k, v in value.items())) if value else "—"
+        )

@@ -54,7 +54,9 @@ class Index(AdminOnlyMixin, TemplateView):
 
 class ListPage(AdminOnlyMixin, SingleTableMixin, FilterView):
     template_name = "manage/list.html"
-    paginate_by = 50
+    # The table paginates; the ListView must not paginate the queryset as well (a second COUNT query).
+    paginate_by = None
+    table_pagination = {"per_page": 50}
     title = ""
     new_url = ""
     new_label = ""
@@ -101,7 +103,9 @@ class RecordEdit(AdminOnlyMixin, View):
 
     def get(self, request, **kwargs):
         obj = self.get_object()
-        return _form_page(request, form=self.form_class(instance=obj), title=self.title(obj), back=reverse(self.list_url))
+        return _form_page(
+            request, form=self.form_class(instance=obj), title=self.title(obj), back=reverse(self.list_url)
+        )
 
     def post(self, request, **kwargs):
         obj = self.get_object()
@@ -171,7 +175,9 @@ def _show_link(request, user, path, title):
 
 class UserNew(AdminOnlyMixin, View):
     def get(self, request):
-        return _form_page(request, form=forms.UserCreateForm(), title="New user", back=reverse("manage:users"))
+        return _form_page(
+            request, form=forms.UserCreateForm(), title="New user", back=reverse("manage:users")
+        )
 
     def post(self, request):
         form = forms.UserCreateForm(request.POST)
@@ -223,7 +229,11 @@ class UserAction(AdminOnlyMixin, View):
     """A confirm page (GET) and the action (POST) for one account."""
 
     ACTIONS = {
-        "deactivate": ("Deactivate", "Deactivate", "They can no longer sign in. Nothing they did is removed."),
+        "deactivate": (
+            "Deactivate",
+            "Deactivate",
+            "They can no longer sign in. Nothing they did is removed.",
+        ),
         "reactivate": (
             "Reactivate",
             "Reactivate",
@@ -352,7 +362,9 @@ class TargetList(ListPage):
     new_label = "New target"
     table_class = tables.TargetTable
     filterset_class = filtersets.TargetFilterSet
-    queryset = Target.objects.select_related("org_unit").order_by("measure", "-financial_year", "org_unit__name")
+    queryset = Target.objects.select_related("org_unit").order_by(
+        "measure", "-financial_year", "org_unit__name"
+    )
 
 
 class TargetEdit(RecordEdit):
@@ -388,7 +400,9 @@ class EnteredMeasureList(ListPage):
     intro = "Monthly figures the portal does not compute (catalogue section 11), entered by hand."
     table_class = tables.EnteredMeasureTable
     filterset_class = filtersets.EnteredMeasureFilterSet
-    queryset = EnteredMeasure.objects.select_related("org_unit").order_by("kpi_code", "-period", "org_unit__name")
+    queryset = EnteredMeasure.objects.select_related("org_unit").order_by(
+        "kpi_code", "-period", "org_unit__name"
+    )
 
 
 class EnteredMeasureEdit(RecordEdit):
@@ -462,8 +476,12 @@ class MeasureSettingEdit(AdminOnlyMixin, View):
         return render(
             request,
             "manage/measure_edit.html",
-            {"form": form, "measure": measure, "title": f"{measure.label} ({measure.code})",
-             "back": reverse("manage:measures")},
+            {
+                "form": form,
+                "measure": measure,
+                "title": f"{measure.label} ({measure.code})",
+                "back": reverse("manage:measures"),
+            },
         )
 
     def get(self, request, code):
@@ -507,7 +525,12 @@ class AuditEventDetail(AdminOnlyMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         before, after = self.object.before or {}, self.object.after or {}
         ctx["fields"] = [
-            {"name": k, "before": before.get(k), "after": after.get(k), "changed": before.get(k) != after.get(k)}
+            {
+                "name": k,
+                "before": before.get(k),
+                "after": after.get(k),
+                "changed": before.get(k) != after.get(k),
+            }
             for k in sorted(before.keys() | after.keys())
         ]
         ctx["title"] = f"{self.object.get_action_display()} {self.object.object_repr}"
@@ -540,11 +563,15 @@ class AccessLogExport(AdminOnlyMixin, View):
     def get(self, request):
         import json
 
-        filterset = filtersets.AccessLogFilterSet(request.GET, queryset=AccessLog.objects.order_by("-at", "-pk"))
+        filterset = filtersets.AccessLogFilterSet(
+            request.GET, queryset=AccessLog.objects.order_by("-at", "-pk")
+        )
         if not filterset.is_valid():
             # Never export more than was asked for because a filter did not parse.
-            return HttpResponseBadRequest("Invalid filter: " + "; ".join(
-                f"{k}: {' '.join(v)}" for k, v in filterset.errors.items()), content_type="text/plain")
+            return HttpResponseBadRequest(
+                "Invalid filter: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in filterset.errors.items()),
+                content_type="text/plain",
+            )
         rows = filterset.qs
         writer = csv.writer(_Echo())
 

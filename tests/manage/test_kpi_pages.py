@@ -38,7 +38,9 @@ def test_target_create_edit_delete_audited(admin_client, la, admin_user):
     assert not Target.objects.exists()
 
     created, updated, deleted = AuditEvent.objects.filter(object_type="kpis.target").order_by("pk")
-    assert created.action == "create" and created.after["value"] == "85" and created.after["org_unit"] == la.pk
+    assert (
+        created.action == "create" and created.after["value"] == "85" and created.after["org_unit"] == la.pk
+    )
     assert updated.before["value"] == "85" and updated.after["value"] == "90"
     assert deleted.action == "delete" and deleted.before["value"] == "90" and deleted.after is None
     assert {e.actor for e in (created, updated, deleted)} == {admin_user}
@@ -85,8 +87,14 @@ def test_benchmark_create_and_edit_imported(admin_client, admin_user):
     imported = BenchmarkFactory(measure="cin.visits_in_time", source="DfE CIN census", value=Decimal("80"))
     response = admin_client.post(
         reverse("manage:benchmark_edit", args=[imported.pk]),
-        {"measure": "cin.visits_in_time", "year": imported.year, "kind": "england", "label": "",
-         "value": "81.5", "source": "DfE CIN census (corrected)"},
+        {
+            "measure": "cin.visits_in_time",
+            "year": imported.year,
+            "kind": "england",
+            "label": "",
+            "value": "81.5",
+            "source": "DfE CIN census (corrected)",
+        },
     )
     assert response.status_code == 302
     imported.refresh_from_db()
@@ -102,7 +110,13 @@ def test_benchmark_create_and_edit_imported(admin_client, admin_user):
 
 
 def _entered(la, **kw):
-    data = {"kpi_code": "yot.custody", "period": "2024-05", "org_unit": la.pk, "value": "3", "note": "YOT return"}
+    data = {
+        "kpi_code": "yot.custody",
+        "period": "2024-05",
+        "org_unit": la.pk,
+        "value": "3",
+        "note": "YOT return",
+    }
     data.update(kw)
     return data
 

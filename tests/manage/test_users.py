@@ -35,7 +35,9 @@ def test_create_user_shows_one_time_link_and_audits(admin_client, world, admin_u
     user = User.objects.get(username="new.manager")
     assert user.role == Role.TEAM_MANAGER and list(user.org_units.all()) == [world["teams"]["A1"]]
     assert not user.has_usable_password()
-    link = re.search(r"http://testserver(/accounts/password/reset/[^<\s]+/)", response.content.decode()).group(1)
+    link = re.search(
+        r"http://testserver(/accounts/password/reset/[^<\s]+/)", response.content.decode()
+    ).group(1)
 
     [event] = _events(user)
     assert event.action == "create" and event.actor == admin_user and event.before is None
@@ -50,7 +52,10 @@ def test_create_user_shows_one_time_link_and_audits(admin_client, world, admin_u
     step = anon.get(link)
     assert step.status_code == 302
     form_url = step["Location"]
-    done = anon.post(form_url, {"new_password1": "a-long-fresh-passphrase-42", "new_password2": "a-long-fresh-passphrase-42"})
+    done = anon.post(
+        form_url,
+        {"new_password1": "a-long-fresh-passphrase-42", "new_password2": "a-long-fresh-passphrase-42"},
+    )
     assert done.status_code == 302
     user.refresh_from_db()
     assert user.check_password("a-long-fresh-passphrase-42")
@@ -63,7 +68,11 @@ def test_create_user_shows_one_time_link_and_audits(admin_client, world, admin_u
     ("overrides", "field", "message"),
     [
         ({"role": Role.TEAM_MANAGER, "teams": []}, "teams", "A team manager needs at least one team."),
-        ({"role": Role.HEAD_OF_SERVICE, "teams": []}, "services", "A head of service needs at least one service."),
+        (
+            {"role": Role.HEAD_OF_SERVICE, "teams": []},
+            "services",
+            "A head of service needs at least one service.",
+        ),
         ({"username": "p-admin-dup"}, "username", "already exists"),
         ({"role": "superhero"}, "role", "Select a valid choice"),
         ({"email": ""}, "email", "required"),
@@ -110,7 +119,12 @@ def test_edit_without_change_writes_nothing(admin_client, world):
     user = UserFactory(username="steady", role=Role.ANALYST)
     admin_client.post(
         reverse("manage:user_edit", args=[user.pk]),
-        {"first_name": user.first_name, "last_name": user.last_name, "email": user.email, "role": Role.ANALYST},
+        {
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "role": Role.ANALYST,
+        },
     )
     assert _events(user) == []
 
@@ -198,8 +212,14 @@ def test_unlock_clears_axes_lockout(admin_client, admin_user):
 
     user = UserFactory(username="locked", role=Role.ANALYST)
     AccessAttempt.objects.create(
-        username="locked", ip_address="10.0.0.1", user_agent="x", failures_since_start=9,
-        get_data="", post_data="", http_accept="", path_info="/accounts/login/",
+        username="locked",
+        ip_address="10.0.0.1",
+        user_agent="x",
+        failures_since_start=9,
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/accounts/login/",
     )
     admin_client.post(reverse("manage:user_action", args=[user.pk, "unlock"]))
     assert not AccessAttempt.objects.filter(username="locked").exists()
