@@ -56,3 +56,12 @@ def test_list_queries_do_not_grow(admin_client, world, admin_user, name, django_
     assert many == few
     with django_assert_max_num_queries(MAX_QUERIES):
         admin_client.get(reverse(f"manage:{name}"))
+
+
+def test_lists_paginate(admin_client, admin_user):
+    for _ in range(55):
+        factories.AuditEventFactory(actor=admin_user)
+    first = admin_client.get(reverse("manage:audit"))
+    assert len(first.context["table"].page.object_list) == 50
+    second = admin_client.get(reverse("manage:audit"), {"page": 2})
+    assert len(second.context["table"].page.object_list) == 5
