@@ -409,6 +409,7 @@ class DemoCouncil:
         self.month0 = self.S0.year * 12 + self.S0.month - 1
         self.team_workers: dict[str, list[list[str]]] = {}  # team -> per month from S0: worker IDs
         self.stats = {"children_simulated": 0, "children_written": 0}
+        self.adopted: set[str] = set()  # children with an adoptions.csv row (one journey per child)
 
     # --- plumbing -----------------------------------------------------------------------------------------
 
@@ -1588,8 +1589,11 @@ class DemoCouncil:
     def adoption(self, k: Kid, e: date, adoption) -> None:
         decision, po, matched, order, placed = adoption
         H = self.H
-        if decision > H:
+        # adoptions.csv holds one journey per child (Annex A list 10, keyed by child): a child who comes
+        # back into care and is placed for adoption again keeps the first journey.
+        if decision > H or k.id in self.adopted:
             return
+        self.adopted.add(k.id)
         row = {"child_id": k.id, "entered_care_date": e, "decision_date": decision}
         last = decision
         for column, d in (
