@@ -15,7 +15,8 @@ from . import selectors
 from .choices import ETHNICITY_GROUPS, Sex
 from .models import Child
 
-YES_NO = [("true", "Yes"), ("false", "No")]
+# The blank choice first, so an unfiltered list does not show "Yes" selected.
+YES_NO = [("", "Any"), ("true", "Yes"), ("false", "No")]
 
 
 def _teams(request):
