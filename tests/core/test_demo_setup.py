@@ -115,9 +115,7 @@ def test_passwords_pass_the_validators():
 
 
 @pytest.mark.slow
-# serialized_rollback: the flush at the end would otherwise wipe the rows migrations seed (beat schedule,
-# measure settings) for every later test on this worker.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_with_the_real_generator_small():
     if "generate_demo" not in get_commands():
         pytest.skip("generate_demo is not available yet")
