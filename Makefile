@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo serve test lint check bench clean-db
+.PHONY: install demo serve test test-postgres lint check bench clean-db
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,7 +26,13 @@ serve: install
 ## make test: the whole test suite
 test: install
 	$(PY) manage.py makemigrations --check --dry-run --settings=portal.settings.test
-	$(PY) -m pytest -n 2 --dist loadfile
+	$(PY) -m pytest -n 2 --dist loadfile -m "not transactional"
+	$(PY) -m pytest -p no:xdist -m transactional
+
+## make test-postgres: the KPI, import and access tests again on a throwaway PostgreSQL server
+test-postgres: install
+	scripts/with-postgres $(PY) -m pytest -n 2 --dist loadfile -m "not browser and not transactional" \
+		tests/kpis tests/imports tests/accounts tests/people tests/api
 
 lint: install
 	$(VENV)/bin/ruff check .

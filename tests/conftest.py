@@ -80,3 +80,15 @@ def otp_login(client, user):
 def login(db):
     """`login(client, user)`: sign in with a verified second factor where the user needs one (otp_login)."""
     return otp_login
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test that commits to the database (transaction=True, live_server) as `transactional`.
+    Such a test ends by flushing every table, which also removes rows the migrations seed (the working-day
+    calendar, the beat schedule) that later tests in the same worker rely on; `make test` therefore runs
+    them in a second pass of their own. Marking here means a new transactional test cannot be missed."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        names = set(getattr(item, "fixturenames", ()))
+        if (marker and marker.kwargs.get("transaction")) or names & {"live_server", "transactional_db"}:
+            item.add_marker(pytest.mark.transactional)

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from apps.accounts import access
 from apps.accounts.models import AccessAction
 from apps.accounts.services import log_access
+from apps.core.converters import CHILD_ID_REGEX
 from apps.core.models import OrgUnit
 from apps.kpis.selectors import export_rows, suppress_small
 from apps.people import selectors
@@ -43,7 +44,7 @@ class ChildLevelAPIMixin:
 
 class ChildViewSet(ChildLevelAPIMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "child_id"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = CHILD_ID_REGEX
 
     def get_queryset(self):
         base = selectors.with_status(Child.objects.all()).order_by("child_id")

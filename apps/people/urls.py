@@ -1,6 +1,10 @@
-from django.urls import path
+from django.urls import path, register_converter
+
+from apps.core.converters import ChildIdConverter
 
 from . import views
+
+register_converter(ChildIdConverter, "child_id")
 
 app_name = "people"
 
@@ -9,5 +13,5 @@ urlpatterns = [
     # Before the detail pattern: a child ID is any string, and these two are not children.
     path("export.csv", views.ChildExportView.as_view(fmt="csv"), name="child_export_csv"),
     path("export.xlsx", views.ChildExportView.as_view(fmt="xlsx"), name="child_export_xlsx"),
-    path("<str:child_id>/", views.ChildDetailView.as_view(), name="child_detail"),
+    path("<child_id:child_id>/", views.ChildDetailView.as_view(), name="child_detail"),
 ]

@@ -301,6 +301,10 @@ BAD_BUNDLES = {
         {**GOOD, "early_help.csv": ""},
         ["early_help.csv: empty file: no header row"],
     ),
+    "NUL byte": (
+        {**GOOD, "children.csv": GOOD["children.csv"].replace("Amy", "Am\x00y")},
+        ["children.csv line 2", "NUL (0x00) byte"],
+    ),
     "non-UTF-8 text": (
         {**GOOD, "children.csv": GOOD["children.csv"].encode("utf-8").replace(b"Amy", b"Am\xe9e")},
         ["children.csv line 2", "not UTF-8 text: byte 0xE9 at byte offset"],

@@ -291,4 +291,7 @@ def read_csv(stream: BinaryIO) -> Iterator[tuple[int, list[str]]]:
             raise CsvReadError(reader.line_num or None, f"corrupt zip entry: {e}") from None
         if not values or (len(values) == 1 and not values[0].strip()):
             continue
+        if any("\x00" in v for v in values):
+            # No database text column can hold NUL (PostgreSQL refuses it outright).
+            raise CsvReadError(start, "contains a NUL (0x00) byte; remove it and export the file again")
         yield start, values
