@@ -13,7 +13,7 @@ from apps.accounts.access import sees_names
 
 from . import selectors
 from .choices import ETHNICITY_GROUPS, Sex
-from .models import Child
+from .models import Child, held_by_team_q
 
 # The blank choice first, so an unfiltered list does not show "Yes" selected.
 YES_NO = [("", "Any"), ("true", "Yes"), ("false", "No")]
@@ -69,7 +69,7 @@ class ChildFilterSet(django_filters.FilterSet):
         return queryset
 
     def filter_team(self, queryset, name, value):
-        return queryset.filter(selectors.held_by_team_q([value.pk]))
+        return queryset.filter(held_by_team_q([value.pk]))
 
     def filter_age(self, queryset, name, value):
         return queryset.filter(selectors.age_band_q(value, selectors.today()))

@@ -5,28 +5,44 @@ from apps.core.fields import code_in
 
 from .choices import Ethnicity, Sex
 
+# The record types that tie a child to a team: the team held the child's case (an allocation) or recorded one
+# of the child's events. "May see" (visible_to) and "children of team X" (the list's team filter) both read it.
+TEAM_RECORD_MODELS = (
+    "workforce.Allocation",
+    "frontdoor.Contact",
+    "frontdoor.Referral",
+    "assessments.Assessment",
+    "assessments.S47Enquiry",
+    "plans.CINPlan",
+    "plans.CPPlan",
+    "care.CareEpisode",
+)
+
+
+def held_by_team_q(team_ids) -> Q:
+    """Children the given teams hold or held a case for, or recorded an event for."""
+    from django.apps import apps
+
+    teams = sorted(team_ids)
+    belongs = Q()
+    for label in TEAM_RECORD_MODELS:
+        model = apps.get_model(label)
+        belongs |= Q(Exists(model.objects.filter(child_id=OuterRef("pk"), team_id__in=teams)))
+    return belongs
+
 
 class ChildQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The children whose records this user may see (apps.accounts.access explains the rules). The one
         place child-level access is decided: views, exports, drill-downs and the API all start here."""
         from apps.accounts.access import team_scope
-        from apps.assessments.models import Assessment, S47Enquiry
-        from apps.care.models import CareEpisode
-        from apps.frontdoor.models import Contact, Referral
-        from apps.plans.models import CINPlan, CPPlan
-        from apps.workforce.models import Allocation
 
         scope = team_scope(user)
         if scope is None:
             return self
         if not scope:
             return self.none()
-        teams = sorted(scope)
-        belongs = Q()
-        for model in (Allocation, Contact, Referral, Assessment, S47Enquiry, CINPlan, CPPlan, CareEpisode):
-            belongs |= Q(Exists(model.objects.filter(child_id=OuterRef("pk"), team_id__in=teams)))
-        return self.filter(belongs)
+        return self.filter(held_by_team_q(scope))
 
 
 def visible_records(queryset, user, child_field: str = "child"):

@@ -12,22 +12,10 @@ from django.utils import dateformat, timezone
 from django.utils.text import capfirst
 
 from apps.core.models import OrgLevel, OrgUnit
+from apps.core.workdays import years_before
 
 from .choices import ETHNICITY_GROUPS, Ethnicity
 from .models import Child, visible_records
-
-# The record types that tie a child to a team: the same list Child.objects.visible_to reads, so "children of
-# team X" (the team filter) means what "may see" means. tests/people/test_selectors.py checks they agree.
-TEAM_RECORD_MODELS = (
-    "workforce.Allocation",
-    "frontdoor.Contact",
-    "frontdoor.Referral",
-    "assessments.Assessment",
-    "assessments.S47Enquiry",
-    "plans.CINPlan",
-    "plans.CPPlan",
-    "care.CareEpisode",
-)
 
 # Age bands shown on the list (the catalogue's, apps.kpis.engine.AGE_BANDS) plus unborn children.
 AGE_BANDS = (("unborn", "Unborn", None, None), ("0-4", "0–4", 0, 4), ("5-9", "5–9", 5, 9))
@@ -36,13 +24,6 @@ AGE_BANDS += (("10-15", "10–15", 10, 15), ("16+", "16 and over", 16, None))
 
 def today() -> dt.date:
     return timezone.localdate()
-
-
-def years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February in a non-leap year
-        return day.replace(year=day.year - years, day=28)
 
 
 def age_on(dob: dt.date | None, on: dt.date) -> int | None:
@@ -90,15 +71,6 @@ def teams_in_scope(user):
         OrgUnit.objects.filter(level=OrgLevel.TEAM).select_related("parent").order_by("parent__name", "name")
     )
     return teams if scope is None else teams.filter(pk__in=sorted(scope))
-
-
-def held_by_team_q(team_ids) -> Q:
-    """Children the given teams hold or held a case or recorded an event for."""
-    belongs = Q()
-    for label in TEAM_RECORD_MODELS:
-        model = apps.get_model(label)
-        belongs |= Q(Exists(model.objects.filter(child_id=OuterRef("pk"), team_id__in=list(team_ids))))
-    return belongs
 
 
 def with_status(queryset, *, on: dt.date | None = None):

@@ -7,7 +7,7 @@ from django.apps import apps
 
 from apps.accounts.models import Role
 from apps.people import selectors
-from apps.people.models import Child
+from apps.people.models import TEAM_RECORD_MODELS, Child, held_by_team_q
 from tests.factories import FACTORIES, ChildFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,10 +29,10 @@ def test_team_filter_agrees_with_visible_to_for_every_record_type(model):
     FACTORIES[model](child=child, team=team)
     manager = UserFactory(username="m", role=Role.TEAM_MANAGER, org_units=[team])
     visible = Child.objects.visible_to(manager).filter(pk=child.pk).exists()
-    in_team = Child.objects.filter(selectors.held_by_team_q([team.pk]), pk=child.pk).exists()
+    in_team = Child.objects.filter(held_by_team_q([team.pk]), pk=child.pk).exists()
     assert visible == in_team
-    assert not Child.objects.filter(selectors.held_by_team_q([other.pk])).exists()
-    assert (model._meta.label in selectors.TEAM_RECORD_MODELS) == visible
+    assert not Child.objects.filter(held_by_team_q([other.pk])).exists()
+    assert (model._meta.label in TEAM_RECORD_MODELS) == visible
 
 
 @pytest.mark.parametrize(
