@@ -17,7 +17,6 @@ from django.db.models import (
     Count,
     DateField,
     Exists,
-    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -26,7 +25,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear, Floor
 
 from apps.core.periods import LONDON, Period
 from apps.people.choices import ETHNICITY_GROUPS
@@ -147,7 +146,9 @@ def age_at(dob: str, at):
     and PostgreSQL both run: (yyyymmdd(at) - yyyymmdd(dob)) div 10000 (birthdays fall out of the digit
     arithmetic). -1 when the reference precedes birth; null when there is no date of birth."""
     at_expr = at if hasattr(at, "resolve_expression") else Value(at, output_field=DateField())
-    years = ExpressionWrapper((_yyyymmdd(at_expr) - _yyyymmdd(F(dob))) / 10000, output_field=IntegerField())
+    # Floor, then an integer cast: PostgreSQL's EXTRACT gives numeric (so "/" is not integer division) and
+    # its numeric-to-integer cast rounds; the difference is never negative here (the Case handles that).
+    years = Cast(Floor((_yyyymmdd(at_expr) - _yyyymmdd(F(dob))) / 10000), output_field=IntegerField())
     return Case(
         When(**{f"{dob}__isnull": True}, then=Value(None)),
         When(**{f"{dob}__gt": at_expr}, then=Value(-1)),
