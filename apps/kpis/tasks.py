@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 
 from celery import group, shared_task
-from django.db import transaction
 from django.utils import timezone
 
 from apps.core.periods import Period
@@ -80,8 +79,3 @@ def backfill(self, first: str, last: str) -> int:
     job = services.backfill_start(first=Period.parse(first), last=Period.parse(last))
     services.backfill_continue(job=job)
     return job.pk
-
-
-def enqueue_snapshot(period: Period, trigger: str) -> None:
-    """Queue a snapshot once the current transaction commits (so the task sees the data just written)."""
-    transaction.on_commit(lambda: snapshot_period.delay(str(period), trigger))

@@ -510,3 +510,21 @@ def test_export_command(loaded, tmp_path):
     assert (tmp_path / "x" / "teams.csv").read_text().splitlines()[
         1
     ] == "T1,Front Door,S1,Early Help and MASH"
+
+
+def test_refresh_option_queues_the_open_months_after_commit(
+    good, la, monkeypatch, django_capture_on_commit_callbacks
+):
+    from apps.kpis import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.refresh_open_month, "delay", lambda: queued.append("refresh"))
+    with mock.patch("apps.core.derived.ensure_calendar"), django_capture_on_commit_callbacks(execute=True):
+        call_command("import_bundle", str(good), "--refresh", stdout=io.StringIO(), stderr=io.StringIO())
+        assert queued == []  # not before the commit
+    assert queued == ["refresh"]
+    queued.clear()
+    call_command(
+        "import_bundle", str(good), "--dry-run", "--refresh", stdout=io.StringIO(), stderr=io.StringIO()
+    )
+    assert queued == []

@@ -15,8 +15,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", help="bundle folder or .zip")
         parser.add_argument("--dry-run", action="store_true", help="validate and count only; write nothing")
+        parser.add_argument(
+            "--refresh",
+            action="store_true",
+            help="after a successful import, queue a refresh of the open months' snapshots (the nightly extract)",
+        )
 
-    def handle(self, *args, path, dry_run, **options):
+    def handle(self, *args, path, dry_run, refresh=False, **options):
         command = "import_bundle " + path + (" --dry-run" if dry_run else "")
         run = bundle_import(path=path, dry_run=dry_run, command=command)
         self.stderr.write(
@@ -33,3 +38,11 @@ class Command(BaseCommand):
             raise CommandError(f"bundle import failed with {run.error_count} error(s); nothing was written")
         verb = "validated (nothing written)" if dry_run else "imported"
         self.stdout.write(self.style.SUCCESS(f"Bundle {verb}: {run.rows_total} rows (import run {run.pk})"))
+        if refresh and not dry_run:
+            from django.db import transaction
+
+            from apps.kpis.tasks import refresh_open_month
+
+            # Queued once the import's writes are committed, so the task reads them (in-process without Redis).
+            transaction.on_commit(refresh_open_month.delay)
+            self.stdout.write("Refresh of the open months queued.")
