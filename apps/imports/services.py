@@ -70,6 +70,32 @@ def _write(loader: BundleLoader) -> None:
         child_pks = loader.affected_child_pks()
         if child_pks is None or child_pks:
             refresh_derived_fields(child_pks)
+    _refresh_planner_statistics(loader.report.counts)
+
+
+# Below this many new or changed rows a table's planner statistics stay representative.
+ANALYZE_AFTER_ROWS = 10_000
+
+
+def _refresh_planner_statistics(counts: dict) -> None:
+    """After a large load, refresh the query planner's statistics of the tables written, so the month's
+    snapshot queries get good plans at once rather than after autovacuum's next pass (on PostgreSQL a freshly
+    loaded table planned without statistics made one month's snapshot four times slower)."""
+    from django.apps import apps
+    from django.db import connection
+
+    from .bundle.spec import FILENAMES
+
+    tables = []
+    for filename, c in counts.items():
+        spec = FILENAMES.get(filename)
+        if spec and isinstance(c, dict) and c.get("created", 0) + c.get("updated", 0) >= ANALYZE_AFTER_ROWS:
+            tables.append(apps.get_model(spec.model)._meta.db_table)
+    if not tables:
+        return
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
 def _finish(run: ImportRun, report: BundleReport, dry_run: bool) -> None:
