@@ -115,6 +115,17 @@ def refresh_conference_working_days(child_pks: list[int] | None) -> None:
     )
 
 
+def refresh_contact_dates(child_pks: list[int] | None) -> None:
+    from django.db.models.functions import TruncDate
+
+    from apps.frontdoor.models import Contact
+
+    # TruncDate converts to the current time zone (Europe/London), as the catalogue's dates are local.
+    _scope(Contact.objects.all(), child_pks).update(
+        received_date=TruncDate("received_at"), decided_date=TruncDate("decided_at")
+    )
+
+
 def refresh_care_episode_spans(child_pks: list[int] | None) -> None:
     """Period of care: consecutive episodes, each starting the day the previous one ended. Placement: a run of
     episodes of one period in which every later episode has RNE L (legal status change only)."""
@@ -166,6 +177,7 @@ def refresh_derived_fields(child_pks: Iterable[int] | None = None) -> None:
     pks = None if child_pks is None else sorted(set(child_pks))
     for chunk in _chunks(pks):
         refresh_assessment_working_days(chunk)
+        refresh_contact_dates(chunk)
         refresh_conference_working_days(chunk)
         refresh_care_episode_spans(chunk)
         refresh_health_assessment_working_days(chunk)

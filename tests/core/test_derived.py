@@ -139,3 +139,27 @@ def test_initial_health_assessment_from_period_of_care_start(child):
     assert iha.working_days_from_care_start == 17
     assert review.working_days_from_care_start is None
     assert before_care.working_days_from_care_start is None
+
+
+def test_contact_local_dates_follow_london_time(child):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from apps.frontdoor.models import Contact
+
+    ldn = ZoneInfo("Europe/London")
+    # 23:30 on 31 March 2018 in London is 22:30 UTC (summer time began on the 25th): still the 31st locally.
+    late = Contact.objects.create(
+        contact_id="CT1",
+        child=child,
+        received_at=datetime(2018, 3, 31, 23, 30, tzinfo=ldn),
+        decided_at=datetime(2018, 4, 1, 0, 15, tzinfo=ldn),
+    )
+    undecided = Contact.objects.create(
+        contact_id="CT2", child=child, received_at=datetime(2018, 1, 1, 0, 30, tzinfo=ldn)
+    )
+    refresh_derived_fields([child.pk])
+    late.refresh_from_db()
+    undecided.refresh_from_db()
+    assert (late.received_date, late.decided_date) == (date(2018, 3, 31), date(2018, 4, 1))
+    assert (undecided.received_date, undecided.decided_date) == (date(2018, 1, 1), None)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
-from django.db.models.functions import Cast, Concat, TruncDate
+from django.db.models import Case, CharField, Count, DateField, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
 
 from apps.frontdoor.choices import REFERRAL_SOURCE_GROUPS
 from apps.frontdoor.models import Contact, Referral
@@ -28,9 +28,15 @@ S = "1"
 M, YTD = Basis.MONTH, Basis.YTD
 
 
+def local_date(what: str):
+    """The contact's stored local date (apps.core.derived), else converted on the fly for a row not yet
+    refreshed (COALESCE stops at the stored value, so the conversion costs nothing once it is there)."""
+    return Coalesce(F(f"{what}_date"), TruncDate(f"{what}_at"), output_field=DateField())
+
+
 def contacts_in(ctx: Ctx, basis: str):
     qs = Contact.objects.filter(ctx.in_window("received_at", basis, is_datetime=True))
-    return annotate_team(qs, TruncDate("received_at"))
+    return annotate_team(qs, local_date("received"))
 
 
 def referrals_in(ctx: Ctx, basis: str):
@@ -81,7 +87,7 @@ def decision_24h(ctx):
     for basis in (M, YTD):
         qs = annotate_team(
             Contact.objects.filter(ctx.in_window("decided_at", basis, is_datetime=True)),
-            TruncDate("decided_at"),
+            local_date("decided"),
         )
         in_time = Q(decided_at__lte=F("received_at") + timedelta(hours=24))
         yield from parts(qs, basis, num=Count("pk", filter=in_time), den=Count("pk"))
@@ -98,7 +104,7 @@ def decision_24h(ctx):
 )
 def contacts_by_gender_age(ctx):
     for basis in (M, YTD):
-        qs = annotate_age(contacts_in(ctx, basis), "child__date_of_birth", TruncDate("received_at"))
+        qs = annotate_age(contacts_in(ctx, basis), "child__date_of_birth", local_date("received"))
         yield from parts(qs, basis, num=Count("pk"))
         by_age = parts(
             qs,
