@@ -19,7 +19,7 @@ Team: the team holding the young person's case (allocation) at the period end; n
 
 from __future__ import annotations
 
-from django.db.models import Case, CharField, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
 
 from apps.care.choices import EET_ACTIVITIES
 from apps.care.models import CareLeaverStatus
@@ -39,13 +39,14 @@ UNIVERSITY = ["F1", "P1"]
 
 
 def latest_statuses(ctx: Ctx):
-    """Each young person's latest status on or before the period end, with `_age` and `_team` at the end."""
-    newest = (
-        CareLeaverStatus.objects.filter(child_id=OuterRef("child_id"), status_date__lte=ctx.end)
-        .order_by("-status_date", "-pk")
-        .values("pk")[:1]
+    """Each young person's latest status on or before the period end, with `_age` and `_team` at the end.
+    Written as "no newer status exists" (an anti-join the database can hash) rather than "is the newest"
+    (a subquery run for every row)."""
+    newer = CareLeaverStatus.objects.filter(child_id=OuterRef("child_id"), status_date__lte=ctx.end).filter(
+        Q(status_date__gt=OuterRef("status_date"))
+        | Q(status_date=OuterRef("status_date"), pk__gt=OuterRef("pk"))
     )
-    qs = CareLeaverStatus.objects.filter(status_date__lte=ctx.end, pk=Subquery(newest))
+    qs = CareLeaverStatus.objects.filter(status_date__lte=ctx.end).exclude(Exists(newer))
     qs = annotate_age(qs, "child__date_of_birth", ctx.end)
     return annotate_team(qs, ctx.end, team_field=None)
 
