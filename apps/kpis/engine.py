@@ -8,20 +8,24 @@ Periods are half-open: [first day, first day of next month). "Open at D" means s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.db.models import (
     Case,
     CharField,
     Count,
     DateField,
+    DurationField,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
     Q,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -126,6 +130,25 @@ def _label(value) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
+
+
+def days_between(start: str, end: str) -> ExpressionWrapper:
+    """end - start of two date columns, as a duration the database can sum."""
+    return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
+
+
+def _as_days(value) -> Decimal:
+    """A summed duration (SQLite and PostgreSQL both hand back a timedelta; None for nothing) in days."""
+    if isinstance(value, timedelta):
+        return Decimal(value.days) + Decimal(value.seconds) / Decimal(86400)
+    return Decimal(value or 0)
+
+
+def mean_days_parts(qs, basis: str, duration, *, per: int = 1, team: str = "_team") -> list[Part]:
+    """A mean length (Unit.MEAN): numerator = the summed duration in days (weeks with per=7), denominator =
+    how many, so the mean rolls up from teams to services and the LA."""
+    found = parts(qs, basis, num=Sum(duration), den=Count("pk"), team=team)
+    return [replace(p, numerator=_as_days(p.numerator) / per) for p in found]
 
 
 def share_parts(qs, basis: str, *, dimension: str, breakdown, team: str = "_team") -> list[Part]:

@@ -4,38 +4,18 @@ reference date (the event's date for flows, the period end for stocks)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
-from decimal import Decimal
 
-from django.db.models import Case, Count, DurationField, ExpressionWrapper, F, Q, Sum, Value, When
+from django.db.models import Case, Count, DurationField, F, Q, Value, When
 
 from apps.care.models import Adoption, CareEpisode, LifeStoryWork, Proceeding
 
-from ..engine import Ctx, annotate_team, open_at, parts, share_parts
+from ..engine import Ctx, annotate_team, days_between, mean_days_parts, open_at, parts, share_parts
 from ..registry import Basis, Measure, Unit, measure, register
 
 S = "9"
 M, YTD, R36, END = Basis.MONTH, Basis.YTD, Basis.R36, Basis.AT_END
 FOSTER_PLACEMENTS = ["U1", "U2", "U3", "U4", "U5", "U6"]
-
-
-def days_between(start: str, end: str) -> ExpressionWrapper:
-    return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
-
-
-def _days(value) -> Decimal:
-    """A summed duration (timedelta; 0 for an empty group) as days. Dates differ by whole days."""
-    if isinstance(value, timedelta):
-        return Decimal(value.days) + Decimal(value.seconds) / Decimal(86400)
-    return Decimal(value or 0)
-
-
-def mean_parts(qs, basis: str, duration, *, per: int = 1):
-    """Mean of a date difference: numerator = the sum in days (or weeks, per=7), denominator = how many, so
-    the mean rolls up from teams to the LA."""
-    out = parts(qs, basis, num=Sum(duration), den=Count("pk"))
-    return [replace(p, numerator=_days(p.numerator) / per) for p in out]
 
 
 # --- Adoption ----------------------------------------------------------------------------------------------
@@ -59,7 +39,7 @@ def a1_days(ctx):
         placed_date__isnull=False,
     )
     qs = annotate_team(qs, F("adoption_order_date"), team_field=None)
-    yield from mean_parts(qs, R36, days_between("entered_care_date", "placed_date"))
+    yield from mean_days_parts(qs, R36, days_between("entered_care_date", "placed_date"))
 
 
 @measure(
@@ -81,7 +61,7 @@ def a2_days(ctx):
         default=days_between("placement_order_date", "matched_date"),
         output_field=DurationField(),
     )
-    yield from mean_parts(qs, R36, wait)
+    yield from mean_days_parts(qs, R36, wait)
 
 
 def orders(ctx: Ctx, column: str, basis: str):
@@ -181,7 +161,7 @@ def proceedings_ended(ctx: Ctx, kind: str):
 )
 def preproceedings_weeks(ctx):
     qs = proceedings_ended(ctx, "pre_proceedings")
-    yield from mean_parts(qs, M, days_between("start_date", "end_date"), per=7)
+    yield from mean_days_parts(qs, M, days_between("start_date", "end_date"), per=7)
 
 
 @measure(
@@ -211,7 +191,7 @@ def preproceedings_to_care(ctx):
 )
 def care_proceedings_weeks(ctx):
     qs = proceedings_ended(ctx, "care_proceedings")
-    yield from mean_parts(qs, M, days_between("start_date", "end_date"), per=7)
+    yield from mean_days_parts(qs, M, days_between("start_date", "end_date"), per=7)
 
 
 @measure(

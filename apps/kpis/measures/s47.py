@@ -5,7 +5,6 @@ the day they were held. S47 enquiries carry their team, else the case holder on 
 
 from __future__ import annotations
 
-from datetime import timedelta
 from functools import reduce
 from operator import add
 
@@ -13,21 +12,18 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
     Q,
-    Sum,
     Value,
     When,
 )
 
 from apps.assessments.models import Conference, S47Enquiry, StrategyDiscussion
 
-from ..engine import Ctx, annotate_age, annotate_team, parts, share_parts
-from ..registry import Basis, Part, Unit, measure
+from ..engine import Ctx, annotate_age, annotate_team, days_between, mean_days_parts, parts, share_parts
+from ..registry import Basis, Unit, measure
 from .assessments import team_code
 from .common import rate_part
 
@@ -190,15 +186,6 @@ def by_team(ctx: Ctx):
     yield from share_parts(s47s_started(ctx, M), M, dimension="team", breakdown=team_code())
 
 
-def _days(total) -> int:
-    """A summed duration as whole days (SQLite and PostgreSQL both hand back a timedelta)."""
-    if total is None:
-        return 0
-    if isinstance(total, timedelta):
-        return total.days
-    return int(total)
-
-
 @measure(
     "s47.days_open",
     "Section 47: length of time open",
@@ -212,10 +199,7 @@ def _days(total) -> int:
     ),
 )
 def days_open(ctx: Ctx):
-    span = ExpressionWrapper(F("completed_date") - F("start_date"), output_field=DurationField())
-    rows = s47s_completed(ctx, M).values("_team").annotate(n=Sum(span), d=Count("pk")).order_by()
-    for row in rows:
-        yield Part(M, row["_team"], _days(row["n"]), row["d"])
+    yield from mean_days_parts(s47s_completed(ctx, M), M, days_between("start_date", "completed_date"))
 
 
 @measure(
