@@ -151,12 +151,33 @@ def mean_days_parts(qs, basis: str, duration, *, per: int = 1, team: str = "_tea
     return [replace(p, numerator=_as_days(p.numerator) / per) for p in found]
 
 
+def whole_of(found: list[Part]) -> list[Part]:
+    """The whole (dimension "") of one breakdown's parts, summed per basis and team. Exact because a
+    breakdown puts every row in exactly one category (a NULL category is a group of its own, labelled
+    not_recorded); it saves the database reading the same rows a second time for the whole."""
+    acc: dict[tuple, list] = {}
+    for p in found:
+        cell = acc.setdefault((p.basis, p.team_id), [0, None if p.denominator is None else 0])
+        cell[0] += p.numerator
+        if cell[1] is not None:
+            cell[1] += p.denominator or 0
+    return [Part(b, t, n, d) for (b, t), (n, d) in acc.items()]
+
+
+def parts_and_whole(
+    qs, basis: str, *, num, den=None, dimension: str, breakdown, team: str = "_team"
+) -> list[Part]:
+    """One grouped query by team and breakdown, returning the breakdown's parts and the whole from them."""
+    by = parts(qs, basis, num=num, den=den, dimension=dimension, breakdown=breakdown, team=team)
+    return whole_of(by) + by
+
+
 def share_parts(qs, basis: str, *, dimension: str, breakdown, team: str = "_team") -> list[Part]:
     """A '% by category' measure: the whole (numerator = denominator = all rows) and one part per category
     whose denominator is left None: the snapshot service fills it with the whole's denominator at each org
     unit after rolling up, so every level's parts share its own total and their numerators sum to it."""
-    whole = parts(qs, basis, num=Count("pk"), den=Count("pk"), team=team)
     by_cat = parts(qs, basis, num=Count("pk"), dimension=dimension, breakdown=breakdown, team=team)
+    whole = [replace(p, denominator=p.numerator) for p in whole_of(by_cat)]
     return whole + by_cat
 
 
@@ -212,13 +233,16 @@ def band_label(age, bands, unborn: str = "unborn") -> str:
     return "other"
 
 
-def relabel(found: list[Part], label) -> list[Part]:
-    """Merge already-aggregated parts under new breakdown labels (e.g. exact ages -> age bands). This works
-    on a handful of grouped rows, not on records: grouping by the raw age in SQL and banding afterwards keeps
-    the age expression out of a many-branch CASE that SQL would evaluate once per branch per row."""
+def relabel(found: list[Part], label, *, dimension: str | None = None) -> list[Part]:
+    """Merge already-aggregated parts under new breakdown labels (e.g. exact ages -> age bands), optionally
+    as another dimension (e.g. gender|age -> gender). This works on a handful of grouped rows, not on
+    records: grouping by the raw age in SQL and banding afterwards keeps the age expression out of a
+    many-branch CASE that SQL would evaluate once per branch per row, and one grouping by the finest
+    breakdown serves the coarser ones without reading the rows again."""
     merged: dict[tuple, list] = {}
     for p in found:
-        key = (p.basis, p.team_id, p.dimension, label(p.breakdown) if p.dimension else "")
+        dim = p.dimension if dimension is None or not p.dimension else dimension
+        key = (p.basis, p.team_id, dim, label(p.breakdown) if p.dimension else "")
         cell = merged.setdefault(key, [0, None if p.denominator is None else 0])
         cell[0] += p.numerator
         if p.denominator is not None:
@@ -256,5 +280,7 @@ __all__ = [
     "gender",
     "open_at",
     "parts",
+    "parts_and_whole",
     "share_parts",
+    "whole_of",
 ]

@@ -25,7 +25,7 @@ from apps.care.choices import EET_ACTIVITIES
 from apps.care.models import CareLeaverStatus
 from apps.core.workdays import years_before
 
-from ..engine import Ctx, annotate_age, annotate_team, band, parts
+from ..engine import Ctx, annotate_age, annotate_team, band, parts, parts_and_whole
 from ..registry import Basis, Unit, measure
 from .common import parameter as param
 
@@ -79,8 +79,9 @@ POPULATION = (
 )
 def cl_count(ctx):
     qs = care_leavers(ctx)
-    yield from parts(qs, END, num=Count("pk"))
-    yield from parts(qs, END, num=Count("pk"), dimension="age", breakdown=band(CL_AGES, unborn=None))
+    yield from parts_and_whole(
+        qs, END, num=Count("pk"), dimension="age", breakdown=band(CL_AGES, unborn=None)
+    )
 
 
 def eet_type():
@@ -193,8 +194,7 @@ def cl_neet(ctx):
         .filter(_age__gte=16, _age__lte=25, activity__in=NEET_ACTIVITIES)
         .exclude(in_touch__in=NOT_SERVED)
     )
-    yield from parts(qs, END, num=Count("pk"))
-    yield from parts(qs, END, num=Count("pk"), dimension="activity", breakdown=F("activity"))
+    yield from parts_and_whole(qs, END, num=Count("pk"), dimension="activity", breakdown=F("activity"))
 
 
 @measure(

@@ -50,6 +50,7 @@ from ..engine import (
     gender,
     open_at,
     parts,
+    parts_and_whole,
     share_parts,
 )
 from ..registry import Basis, Unit, measure
@@ -730,8 +731,7 @@ def missing(ctx: Ctx, field: str, basis: str):
 )
 def mis_episodes(ctx):
     qs = missing(ctx, "start_date", M)
-    yield from parts(qs, M, num=Count("pk"))
-    yield from parts(qs, M, num=Count("pk"), dimension="source", breakdown=F("_from"))
+    yield from parts_and_whole(qs, M, num=Count("pk"), dimension="source", breakdown=F("_from"))
 
 
 @measure(
@@ -747,8 +747,9 @@ def mis_episodes(ctx):
 )
 def mis_mean_length(ctx):
     qs = missing(ctx, "end_date", M).annotate(_days=day_number(F("end_date")) - day_number(F("start_date")))
-    yield from parts(qs, M, num=Sum("_days"), den=Count("pk"))
-    yield from parts(qs, M, num=Sum("_days"), den=Count("pk"), dimension="source", breakdown=F("_from"))
+    yield from parts_and_whole(
+        qs, M, num=Sum("_days"), den=Count("pk"), dimension="source", breakdown=F("_from")
+    )
 
 
 @measure(
@@ -765,8 +766,7 @@ def mis_mean_length(ctx):
 def mis_return_interview(ctx):
     qs = missing(ctx, "end_date", M)
     num, den = Count("pk", filter=Q(return_interview_offered=True)), Count("pk")
-    yield from parts(qs, M, num=num, den=den)
-    yield from parts(qs, M, num=num, den=den, dimension="source", breakdown=F("_from"))
+    yield from parts_and_whole(qs, M, num=num, den=den, dimension="source", breakdown=F("_from"))
 
 
 @measure(
@@ -783,8 +783,7 @@ def mis_return_interview(ctx):
 def mis_return_interview_accepted(ctx):
     qs = missing(ctx, "end_date", M).filter(return_interview_offered=True)
     num, den = Count("pk", filter=Q(return_interview_accepted=True)), Count("pk")
-    yield from parts(qs, M, num=num, den=den)
-    yield from parts(qs, M, num=num, den=den, dimension="source", breakdown=F("_from"))
+    yield from parts_and_whole(qs, M, num=num, den=den, dimension="source", breakdown=F("_from"))
 
 
 __all__ = [

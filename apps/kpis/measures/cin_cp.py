@@ -26,7 +26,7 @@ from apps.care.models import CareEpisode
 from apps.core.models import WorkingDay
 from apps.plans.models import CINPlan, CPPlan, Visit
 
-from ..engine import Ctx, annotate_team, open_at, parts, share_parts
+from ..engine import Ctx, annotate_team, open_at, parts, parts_and_whole, share_parts
 from ..registry import Basis, Unit, measure
 from .common import calendar, rate_part
 from .common import parameter as measure_parameter
@@ -386,5 +386,4 @@ def plan_escalations(ctx):
         F("start_date"),
     )
     for label, qs in (("cin_to_cp", cin_to_cp), ("cp_to_cic", cp_to_cic)):
-        yield from parts(qs, M, num=Count("pk"))
-        yield from parts(qs, M, num=Count("pk"), dimension="type", breakdown=Value(label))
+        yield from parts_and_whole(qs, M, num=Count("pk"), dimension="type", breakdown=Value(label))

@@ -12,7 +12,7 @@ from apps.frontdoor.models import EarlyHelpEpisode
 from apps.people.choices import ETHNICITY_GROUPS
 from apps.workforce.models import Family, FamilyMember
 
-from ..engine import Ctx, annotate_age, annotate_team, gender, parts
+from ..engine import Ctx, annotate_age, annotate_team, gender, parts, parts_and_whole, share_parts
 from ..registry import Basis, Part, Unit, measure
 from .assessments import assessments_completed
 from .common import parameter
@@ -52,8 +52,7 @@ def early_help_assessments(ctx: Ctx):
         qs = annotate_team(
             EarlyHelpEpisode.objects.filter(ctx.in_window(field, M)), F(field), team_field=None
         )
-        yield from parts(qs, M, num=Count("pk"))
-        yield from parts(qs, M, num=Count("pk"), dimension="stage", breakdown=Value(stage))
+        yield from parts_and_whole(qs, M, num=Count("pk"), dimension="stage", breakdown=Value(stage))
 
 
 @measure(
@@ -241,8 +240,7 @@ def family_composition_age(ctx: Ctx):
 )
 def family_composition_sex(ctx: Ctx):
     qs = members_at(ctx).annotate(_none=Value(None, output_field=IntegerField()))
-    yield from parts(qs, END, num=Count("pk"), den=Count("pk"), team="_none")
-    yield from parts(qs, END, num=Count("pk"), dimension="gender", breakdown=gender("sex"), team="_none")
+    yield from share_parts(qs, END, dimension="gender", breakdown=gender("sex"), team="_none")
 
 
 @measure(

@@ -18,8 +18,10 @@ from ..engine import (
     band_label,
     gender,
     parts,
+    parts_and_whole,
     relabel,
     share_parts,
+    whole_of,
 )
 from ..registry import Basis, Unit, measure
 from .common import calendar, rate_part
@@ -105,7 +107,6 @@ def decision_24h(ctx):
 def contacts_by_gender_age(ctx):
     for basis in (M, YTD):
         qs = annotate_age(contacts_in(ctx, basis), "child__date_of_birth", local_date("received"))
-        yield from parts(qs, basis, num=Count("pk"))
         by_age = parts(
             qs,
             basis,
@@ -118,6 +119,7 @@ def contacts_by_gender_age(ctx):
             sex, _, age = label.partition("|")
             return f"{sex}|{band_label(None if age in ('', 'None') else age, AGE_BANDS_CONTACT)}"
 
+        yield from whole_of(by_age)
         yield from relabel(by_age, to_band)
 
 
@@ -133,8 +135,9 @@ def contacts_by_gender_age(ctx):
 def contacts_by_brag(ctx):
     for basis in (M, YTD):
         qs = contacts_in(ctx, basis)
-        yield from parts(qs, basis, num=Count("pk"))
-        yield from parts(qs, basis, num=Count("pk"), dimension="initial_rag", breakdown=F("initial_rag"))
+        yield from parts_and_whole(
+            qs, basis, num=Count("pk"), dimension="initial_rag", breakdown=F("initial_rag")
+        )
         yield from parts(qs, basis, num=Count("pk"), dimension="final_rag", breakdown=F("final_rag"))
 
 

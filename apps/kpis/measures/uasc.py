@@ -4,6 +4,8 @@ set and there is no ceased date or it is after D; the population is the children
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.db.models import (
     Case,
     CharField,
@@ -21,7 +23,18 @@ from django.db.models.functions import Cast, Concat
 
 from apps.core.models import OrgUnit
 
-from ..engine import Ctx, annotate_age, band, ethnicity_group, gender, parts, share_parts
+from ..engine import (
+    Ctx,
+    annotate_age,
+    band,
+    ethnicity_group,
+    gender,
+    parts,
+    parts_and_whole,
+    relabel,
+    share_parts,
+    whole_of,
+)
 from ..registry import Basis, Unit, measure
 from .children_in_care import (
     FOSTERING,
@@ -56,8 +69,9 @@ def uasc(ctx: Ctx):
 )
 def uasc_count(ctx):
     qs = uasc(ctx)
-    yield from parts(qs, END, num=Count("pk"))
-    yield from parts(qs, END, num=Count("pk"), dimension="legal_status", breakdown=legal_status_group())
+    yield from parts_and_whole(
+        qs, END, num=Count("pk"), dimension="legal_status", breakdown=legal_status_group()
+    )
 
 
 @measure(
@@ -168,8 +182,11 @@ def uasc_gender_age(ctx):
         default=Cast("_age", CharField()),
         output_field=CharField(),
     )
-    yield from share_parts(qs, END, dimension="gender", breakdown=gender())
-    yield from parts(qs, END, num=Count("pk"), dimension="age", breakdown=age)
-    yield from parts(
+    # One grouping by gender|age; the whole, gender and age parts are sums of its groups.
+    by_gender_age = parts(
         qs, END, num=Count("pk"), dimension="gender_age", breakdown=Concat(gender(), Value("|"), age)
     )
+    yield from (replace(p, denominator=p.numerator) for p in whole_of(by_gender_age))
+    yield from relabel(by_gender_age, lambda b: b.partition("|")[0], dimension="gender")
+    yield from relabel(by_gender_age, lambda b: b.partition("|")[2], dimension="age")
+    yield from by_gender_age
