@@ -8,7 +8,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import OperationalError, connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from apps.core.models import OrgLevel, OrgUnit
@@ -106,65 +105,119 @@ def compute_rows(measure: Measure, ctx: Ctx, tree) -> dict[tuple, tuple]:
     return {key: (_dec(num), _dec(den), _dec(measure.value_of(num, den))) for key, (num, den) in acc.items()}
 
 
-def _existing(measure: str, period: str) -> tuple[int, dict[tuple, tuple]]:
-    latest = Snapshot.objects.filter(measure=measure, period=period).aggregate(v=Max("version"))["v"] or 0
-    rows = Snapshot.objects.filter(measure=measure, period=period, version=latest).values_list(
-        "basis", "org_unit_id", "dimension", "breakdown", "numerator", "denominator", "value", "pk"
+def _existing(period: str, codes: list[str]) -> dict[str, tuple[int, dict[tuple, tuple]]]:
+    """{measure: (latest version or 0, {(basis, org, dimension, breakdown): (num, den, value, pk)})} for the
+    month, read in one query for all the measures being stored (not two per measure)."""
+    latest: dict[str, int] = {}
+    by_version: dict[tuple, dict] = defaultdict(dict)
+    rows = Snapshot.objects.filter(period=period, measure__in=codes).values_list(
+        "measure",
+        "version",
+        "basis",
+        "org_unit_id",
+        "dimension",
+        "breakdown",
+        "numerator",
+        "denominator",
+        "value",
+        "pk",
     )
-    return latest, {(b, o, d, k): (_dec(n), _dec(dn), _dec(v), pk) for b, o, d, k, n, dn, v, pk in rows}
+    for code, version, b, o, d, k, n, dn, v, pk in rows.iterator(chunk_size=5000):
+        latest[code] = max(latest.get(code, 0), version)
+        by_version[(code, version)][(b, o, d, k)] = (_dec(n), _dec(dn), _dec(v), pk)
+    return {code: (latest.get(code, 0), by_version.get((code, latest.get(code, 0)), {})) for code in codes}
 
 
-@transaction.atomic
+INSERT_COLUMNS = (
+    "measure",
+    "period",
+    "basis",
+    "org_unit_id",
+    "dimension",
+    "breakdown",
+    "version",
+    "numerator",
+    "denominator",
+    "value",
+    "computed_at",
+    "run_id",
+)
+
+
+class _Writes:
+    """What storing a month's figures will change, gathered across measures and written in one transaction:
+    a first computation of a month is about 17,000 rows on a large council, so they go in as multi-row
+    INSERTs rather than one ORM object each (which cost more than computing the figures)."""
+
+    def __init__(self, period: str, run: SnapshotRun, now):
+        self.period, self.run, self.now = period, run, now
+        self.computed_at = connection.ops.adapt_datetimefield_value(now)
+        self.inserts: list[tuple] = []
+        self.updates: list[tuple] = []  # (pk, num, den, value)
+        self.stale: list[int] = []
+
+    def plan(self, measure: Measure, rows: dict, existing: tuple[int, dict], *, frozen: bool):
+        """Returns (rows written, rows unchanged, restated?)."""
+        latest, old = existing
+        old_values = {k: v[:3] for k, v in old.items()}
+        if latest and old_values == rows:
+            return 0, len(rows), False
+        if frozen and latest:
+            # A published month is never overwritten: the new figures become the next version.
+            self._insert(measure.code, rows.items(), latest + 1)
+            return len(rows), 0, True
+        # Open month (or first computation): replace version 1 in place, touching only what changed.
+        version = latest or 1
+        stale = [old[k][3] for k in old.keys() - rows.keys()]
+        self.stale += stale
+        self._insert(measure.code, ((k, v) for k, v in rows.items() if k not in old), version)
+        changed = [(old[k][3], *v) for k, v in rows.items() if k in old and old_values[k] != v]
+        self.updates += changed
+        new = sum(1 for k in rows if k not in old)
+        return new + len(changed) + len(stale), len(rows) - new - len(changed), False
+
+    def _insert(self, code: str, items, version: int):
+        run_id, at = self.run.pk, self.computed_at
+        self.inserts += [
+            (code, self.period, b, org, dim, bd, version, num, den, value, at, run_id)
+            for (b, org, dim, bd), (num, den, value) in items
+        ]
+
+    @transaction.atomic
+    def write(self):
+        if self.stale:
+            Snapshot.objects.filter(pk__in=self.stale).delete()
+        table = connection.ops.quote_name(Snapshot._meta.db_table)
+        columns = ", ".join(connection.ops.quote_name(c) for c in INSERT_COLUMNS)
+        row_sql = "(" + ", ".join(["%s"] * len(INSERT_COLUMNS)) + ")"
+        batch = 500  # 6,000 parameters a statement: inside SQLite's limit of 32,766
+        with connection.cursor() as cursor:
+            for i in range(0, len(self.inserts), batch):
+                chunk = self.inserts[i : i + batch]
+                # Identifiers come from the model's metadata, quoted; every value is a bound parameter.
+                cursor.execute(
+                    f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(chunk))}",  # noqa: S608
+                    [value for row in chunk for value in row],
+                )
+        if self.updates:
+            Snapshot.objects.bulk_update(
+                [
+                    Snapshot(pk=pk, numerator=n, denominator=d, value=v, computed_at=self.now, run=self.run)
+                    for pk, n, d, v in self.updates
+                ],
+                ["numerator", "denominator", "value", "computed_at", "run"],
+                batch_size=1000,
+            )
+
+
 def _store(
     measure: Measure, period: str, rows: dict, *, frozen: bool, run: SnapshotRun, now
 ) -> tuple[int, int, bool]:
-    """Returns (rows written, rows unchanged, restated?)."""
-    latest, old = _existing(measure.code, period)
-    old_values = {k: v[:3] for k, v in old.items()}
-    if latest and old_values == rows:
-        return 0, len(rows), False
-
-    def build(key, vals, version):
-        basis, org, dim, bd = key
-        num, den, value = vals
-        return Snapshot(
-            measure=measure.code,
-            period=period,
-            basis=basis,
-            org_unit_id=org,
-            dimension=dim,
-            breakdown=bd,
-            version=version,
-            numerator=num,
-            denominator=den,
-            value=value,
-            computed_at=now,
-            run=run,
-        )
-
-    if frozen and latest:
-        # A published month is never overwritten: the new figures become the next version.
-        Snapshot.objects.bulk_create([build(k, v, latest + 1) for k, v in rows.items()], batch_size=2000)
-        return len(rows), 0, True
-
-    # Open month (or first computation): replace version 1 in place, touching only what changed.
-    version = latest or 1
-    stale = [old[k][3] for k in old.keys() - rows.keys()]
-    if stale:
-        Snapshot.objects.filter(pk__in=stale).delete()
-    new = [build(k, v, version) for k, v in rows.items() if k not in old]
-    changed = []
-    for k, v in rows.items():
-        if k in old and old_values[k] != v:
-            obj = build(k, v, version)
-            obj.pk = old[k][3]
-            changed.append(obj)
-    Snapshot.objects.bulk_create(new, batch_size=2000)
-    Snapshot.objects.bulk_update(
-        changed, ["numerator", "denominator", "value", "computed_at", "run"], batch_size=1000
-    )
-    written = len(new) + len(changed) + len(stale)
-    return written, len(rows) - len(new) - len(changed), False
+    """Store one measure's figures for a month. Returns (rows written, rows unchanged, restated?)."""
+    writes = _Writes(period, run, now)
+    result = writes.plan(measure, rows, _existing(period, [measure.code])[measure.code], frozen=frozen)
+    writes.write()
+    return result
 
 
 def snapshot_period_compute(
@@ -189,15 +242,18 @@ def snapshot_period_compute(
         with connection.execute_wrapper(counter):
             tree = _org_tree()
             ctx = Ctx(period)
-            now = timezone.now()
             chosen = measures_for(sections, codes)
+            existing = _existing(str(period), [m.code for m in chosen])
+            writes = _Writes(str(period), run, timezone.now())
             for m in chosen:
                 rows = compute_rows(m, ctx, tree)
-                written, unchanged, restated = _store(m, str(period), rows, frozen=frozen, run=run, now=now)
+                written, unchanged, restated = writes.plan(m, rows, existing[m.code], frozen=frozen)
                 run.rows_written += written
                 run.rows_unchanged += unchanged
                 if restated:
                     run.restated.append(m.code)
+            # All of the month's measures are stored together or not at all.
+            writes.write()
             run.measures = len(chosen)
     except Exception as exc:
         log.exception("snapshot of %s failed", period)
