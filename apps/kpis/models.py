@@ -134,12 +134,16 @@ class PeriodState(models.Model):
 
 
 class Backfill(models.Model):
-    """A backfill of a range of months. `next_period` is the first month not yet done, so a backfill that was
-    interrupted (worker killed, deploy) resumes there when the task runs again."""
+    """A backfill of a range of months, computed by one or more workers that each claim the next month not
+    yet claimed. `done` lists the months finished and `claims` the months being computed (month -> worker);
+    `next_period` is the first month not yet done. A backfill that was interrupted (worker killed, deploy)
+    resumes with the months not done when the task runs again."""
 
     first_period = models.CharField(max_length=7)
     last_period = models.CharField(max_length=7)
     next_period = models.CharField(max_length=7)
+    done = models.JSONField(default=list, blank=True)
+    claims = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING)
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -310,30 +310,77 @@ def freeze_period(*, period: Period, today: date | None = None) -> bool:
 
 
 def backfill_start(*, first: Period, last: Period) -> Backfill:
-    """The unfinished backfill of this range if there is one (to resume it), else a new one."""
+    """The unfinished backfill of this range if there is one (to resume it), else a new one. Resuming drops
+    the claims of the run that was interrupted, so the months it was computing are computed again."""
     if first > last:
         raise ValueError(f"{first} is after {last}")
     job = Backfill.objects.filter(
         first_period=str(first), last_period=str(last), status=RunStatus.RUNNING
     ).first()
-    return job or Backfill.objects.create(
-        first_period=str(first), last_period=str(last), next_period=str(first)
-    )
+    if job is None:
+        return Backfill.objects.create(first_period=str(first), last_period=str(last), next_period=str(first))
+    if job.claims:
+        job.claims = {}
+        job.save(update_fields=["claims", "updated_at"])
+    return job
 
 
-def backfill_continue(*, job: Backfill, today: date | None = None) -> Backfill:
-    """Compute from job.next_period to the last month, recording progress after each month."""
-    p, last = Period.parse(job.next_period), Period.parse(job.last_period)
+def _months(job: Backfill) -> list[str]:
+    p, last, out = Period.parse(job.first_period), Period.parse(job.last_period), []
+    while p <= last:
+        out.append(str(p))
+        p = p + 1
+    return out
+
+
+def _locked(job_pk: int) -> Backfill:
+    """The backfill row, inside the caller's transaction, after a write that serialises claims between
+    workers (a row lock on PostgreSQL, the database write lock on SQLite) before it is read."""
+    Backfill.objects.filter(pk=job_pk).update(updated_at=timezone.now())
+    return Backfill.objects.get(pk=job_pk)
+
+
+def _claim(job_pk: int, worker: str) -> Period | None:
+    """The next month for this worker: one it had claimed and not finished (its task was redelivered),
+    else the first month neither done nor claimed; None when there is none left."""
+    with transaction.atomic():
+        job = _locked(job_pk)
+        todo = [m for m in _months(job) if m not in job.done]
+        mine = [m for m in todo if job.claims.get(m) == worker]
+        free = [m for m in todo if m not in job.claims]
+        month = (mine or free or [None])[0]
+        if month is not None and month not in mine:
+            job.claims[month] = worker
+            job.save(update_fields=["claims", "updated_at"])
+    return Period.parse(month) if month else None
+
+
+def _finish(job_pk: int, month: Period) -> Backfill:
+    with transaction.atomic():
+        job = _locked(job_pk)
+        if str(month) not in job.done:
+            job.done.append(str(month))
+        job.claims.pop(str(month), None)
+        todo = [m for m in _months(job) if m not in job.done]
+        job.next_period = todo[0] if todo else str(Period.parse(job.last_period) + 1)
+        if not todo:
+            job.status, job.finished_at = RunStatus.SUCCEEDED, timezone.now()
+        job.save()
+    return job
+
+
+def backfill_continue(*, job: Backfill, today: date | None = None, worker: str = "main") -> Backfill:
+    """Claim and compute months of the backfill until none is left, recording each month as it is done.
+    Several workers (processes or Celery tasks, each with its own name) may run this on the same job at once;
+    the one that finishes the last month marks the backfill succeeded."""
     try:
-        while p <= last:
-            snapshot_all(period=p, trigger=f"backfill #{job.pk}", today=today)
-            p = p + 1
-            job.next_period = str(p)
-            job.save(update_fields=["next_period", "updated_at"])
+        while (month := _claim(job.pk, worker)) is not None:
+            snapshot_all(period=month, trigger=f"backfill #{job.pk}", today=today)
+            _finish(job.pk, month)
     except Exception as exc:
-        job.error = f"{type(exc).__name__}: {exc}"
-        job.save(update_fields=["error", "updated_at"])
+        Backfill.objects.filter(pk=job.pk).update(
+            error=f"{type(exc).__name__}: {exc}", updated_at=timezone.now()
+        )
         raise
-    job.status, job.finished_at = RunStatus.SUCCEEDED, timezone.now()
-    job.save(update_fields=["status", "finished_at", "updated_at"])
+    job.refresh_from_db()
     return job

@@ -12,6 +12,7 @@ from django.utils import timezone
 from apps.core.periods import Period
 
 from . import services
+from .models import Backfill, RunStatus
 from .registry import load
 
 log = logging.getLogger(__name__)
@@ -73,9 +74,21 @@ def freeze_previous_month() -> str | None:
 
 
 @shared_task(bind=True, soft_time_limit=6 * 60 * 60, time_limit=6 * 60 * 60 + 300, acks_late=True, **RETRY)
-def backfill(self, first: str, last: str) -> int:
+def backfill(self, first: str, last: str, workers: int = 1) -> int:
     """Compute every month from first to last, committing month by month; re-running (or the broker
-    redelivering after a killed worker) resumes at the first month not done."""
+    redelivering after a killed worker) resumes with the months not done. workers > 1 queues that many
+    more backfill_worker tasks on the same job, so a pool of Celery workers shares the months."""
     job = services.backfill_start(first=Period.parse(first), last=Period.parse(last))
-    services.backfill_continue(job=job)
+    for _ in range(max(workers, 1) - 1):
+        backfill_worker.delay(job.pk)
+    services.backfill_continue(job=job, worker=self.request.id or "backfill")
     return job.pk
+
+
+@shared_task(bind=True, soft_time_limit=6 * 60 * 60, time_limit=6 * 60 * 60 + 300, acks_late=True, **RETRY)
+def backfill_worker(self, job_id: int) -> int:
+    """One more worker on a running backfill: claims months until none is left."""
+    job = Backfill.objects.filter(pk=job_id, status=RunStatus.RUNNING).first()
+    if job is not None:
+        services.backfill_continue(job=job, worker=self.request.id or f"worker-{job_id}")
+    return job_id

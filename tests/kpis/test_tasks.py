@@ -10,7 +10,7 @@ from django_celery_beat.models import PeriodicTask
 from apps.core.periods import Period
 from apps.frontdoor.models import Contact
 from apps.kpis import services, tasks
-from apps.kpis.models import Backfill, PeriodState, Snapshot
+from apps.kpis.models import Backfill, PeriodState, Snapshot, SnapshotRun
 from apps.people.models import Child
 
 LDN = ZoneInfo("Europe/London")
@@ -91,3 +91,37 @@ def test_backfill_command_rejects_reversed_range(db):
     with pytest.raises(CommandError, match="after"):
         call_command("backfill", "--from", "2018-03", "--to", "2018-01")
     assert Period(2018, 1) < Period(2018, 3)
+
+
+def test_backfill_workers_share_months_and_resume_their_own(contacts):
+    """Two workers on one job: each claims the next month nobody holds; a redelivered worker takes back the
+    month it held; the worker finishing the last month marks the job done."""
+    job = services.backfill_start(first=Period(2018, 1), last=Period(2018, 3))
+    assert str(services._claim(job.pk, "a")) == "2018-01"
+    assert str(services._claim(job.pk, "b")) == "2018-02"
+    assert str(services._claim(job.pk, "a")) == "2018-01"  # a was redelivered: its own month again
+    services._finish(job.pk, Period(2018, 1))
+    assert str(services._claim(job.pk, "a")) == "2018-03"
+    assert services._claim(job.pk, "c") is None  # nothing left unclaimed
+    job = services._finish(job.pk, Period(2018, 3))
+    assert job.status == "running" and job.next_period == "2018-02" and job.claims == {"2018-02": "b"}
+    job = services._finish(job.pk, Period(2018, 2))
+    assert job.status == "succeeded" and job.next_period == "2018-04" and job.claims == {}
+    assert sorted(job.done) == ["2018-01", "2018-02", "2018-03"]
+
+
+def test_backfill_with_more_workers_computes_each_month_once(contacts):
+    tasks.backfill.delay("2018-01", "2018-03", workers=3).get()
+    job = Backfill.objects.get()
+    assert job.status == "succeeded" and sorted(job.done) == ["2018-01", "2018-02", "2018-03"]
+    runs = SnapshotRun.objects.filter(trigger=f"backfill #{job.pk}").values_list("period", flat=True)
+    assert sorted(runs) == ["2018-01", "2018-02", "2018-03"]
+    assert [la_contacts(p) for p in ("2018-01", "2018-02", "2018-03")] == [[(1, 1)], [(1, 1)], [(1, 2)]]
+
+
+def test_resuming_a_backfill_drops_the_interrupted_runs_claims(contacts):
+    job = services.backfill_start(first=Period(2018, 1), last=Period(2018, 2))
+    services._claim(job.pk, "killed-worker")
+    job = services.backfill_start(first=Period(2018, 1), last=Period(2018, 2))
+    assert job.claims == {}
+    assert str(services._claim(job.pk, "new-worker")) == "2018-01"

@@ -5,13 +5,15 @@ how many SQL queries a month costs, on whatever database DATABASE_URL selects.
     DATABASE_URL=postgres://... python manage.py bench_snapshots --size large
 """
 
+import multiprocessing
 import resource
 import time
+from collections import Counter
 
 from django.apps import apps
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
-from django.db import connection
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, connections
 from django.utils import timezone
 
 from apps.core.periods import Period
@@ -24,8 +26,34 @@ from apps.people.models import Child
 MIN_CHILDREN = {"small": 100, "medium": 10_000, "large": 60_000}
 
 
-def peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_mib(who=resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def _worker(job_pk: int, name: str) -> None:
+    from apps.kpis.models import Backfill
+
+    backfill_continue(job=Backfill.objects.get(pk=job_pk), worker=name)
+    connections.close_all()
+
+
+def run_workers(job, workers: int) -> float:
+    """Run the backfill in `workers` processes claiming months from the same job, as Celery workers do (each
+    forked process opens its own database connection). Returns the children's peak RSS in MiB."""
+    if workers <= 1:
+        backfill_continue(job=job, worker="bench")
+        return 0.0
+    connections.close_all()  # a forked child must not share the parent's connection
+    ctx = multiprocessing.get_context("fork")
+    procs = [ctx.Process(target=_worker, args=(job.pk, f"bench-{i}")) for i in range(workers)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
+    failed = [p.exitcode for p in procs if p.exitcode]
+    if failed:
+        raise CommandError(f"backfill worker(s) failed with exit code(s) {failed}")
+    return peak_mib(resource.RUSAGE_CHILDREN)
 
 
 class Command(BaseCommand):
@@ -34,7 +62,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--size", choices=sorted(MIN_CHILDREN), default="large")
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--months", type=int, default=24, help="backfill length")
+        parser.add_argument("--months", type=int, default=24, help="backfill length (72 = six years)")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="processes sharing the backfill, as a pool of Celery workers would (PostgreSQL: one per core)",
+        )
         parser.add_argument("--period", help="the month to time (default: last complete month)")
 
     def handle(self, *args, **opts):
@@ -78,8 +112,11 @@ class Command(BaseCommand):
         first = period - (opts["months"] - 1)
         job = backfill_start(first=first, last=period)
         t = time.perf_counter()
-        backfill_continue(job=job)
+        child_peak = run_workers(job, opts["workers"])
         total = time.perf_counter() - t
+        job.refresh_from_db()
+        if job.status != "succeeded":
+            raise CommandError(f"backfill #{job.pk} did not finish: {job.error}")
         queries = list(
             SnapshotRun.objects.filter(trigger=f"backfill #{job.pk}")
             .order_by("period")
@@ -87,8 +124,16 @@ class Command(BaseCommand):
         )
         per_month = sorted({q for _, q in queries})
         out(
-            f"backfill {first}..{period} ({opts['months']} months): {total:.1f} s ({total / opts['months']:.2f} s/month), "
-            f"peak RSS {peak_mib():.0f} MiB"
+            f"backfill {first}..{period} ({opts['months']} months, {opts['workers']} worker(s)): {total:.1f} s "
+            f"({total / opts['months']:.2f} s/month), peak RSS {max(peak_mib(), child_peak):.0f} MiB a process"
+        )
+        computed = Counter(period for period, _ in queries)
+        keys = Snapshot.objects.values_list(
+            "measure", "period", "basis", "org_unit", "dimension", "breakdown", "version"
+        )
+        out(
+            f"months computed: {len(computed)} of {opts['months']}, each once: "
+            f"{set(computed.values()) == {1}}; duplicate snapshot keys: {keys.count() - keys.distinct().count()}"
         )
         out(f"queries per month: {per_month[0]}..{per_month[-1]} (independent of the number of records)")
         out(f"snapshot rows stored: {Snapshot.objects.count():,}")
