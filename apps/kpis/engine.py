@@ -8,7 +8,7 @@ Periods are half-open: [first day, first day of next month). "Open at D" means s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -39,9 +39,27 @@ from .registry import Basis, Part
 MONTHS_BACK = {Basis.MONTH: 1, Basis.R3M: 3, Basis.R12: 12, Basis.R36: 36}
 
 
+# Above this many remembered keys a population is selected again by each measure instead (SQLite binds at
+# most 32,766 parameters in a statement).
+MAX_REMEMBERED = 20_000
+
+
 @dataclass(frozen=True)
 class Ctx:
     period: Period
+    # Values worked out once per run of a month and shared by the measures that need them (see remembered).
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def remembered(self, key: str, qs):
+        """`qs` narrowed to the primary keys it selects, worked out once for this month's run: when several
+        measures count the same population (care leavers at the period end, say) and selecting it is the
+        dear part, the measures stay separate grouped aggregations but stop repeating the selection."""
+        if key not in self.memo:
+            self.memo[key] = list(qs.values_list("pk", flat=True)[: MAX_REMEMBERED + 1])
+        pks = self.memo[key]
+        if len(pks) > MAX_REMEMBERED:
+            return qs.model.objects.filter(pk__in=qs.values("pk"))
+        return qs.model.objects.filter(pk__in=pks)
 
     @property
     def end(self) -> date:

@@ -46,8 +46,11 @@ def latest_statuses(ctx: Ctx):
         Q(status_date__gt=OuterRef("status_date"))
         | Q(status_date=OuterRef("status_date"), pk__gt=OuterRef("pk"))
     )
-    qs = CareLeaverStatus.objects.filter(status_date__lte=ctx.end).exclude(Exists(newer))
-    qs = annotate_age(qs, "child__date_of_birth", ctx.end)
+    latest = CareLeaverStatus.objects.filter(status_date__lte=ctx.end).exclude(Exists(newer))
+    # Every measure of the section counts young people aged 16-25 on their latest status: that selection is
+    # the dear part, so it is made once for the month and shared.
+    latest = annotate_age(latest, "child__date_of_birth", ctx.end).filter(_age__gte=16, _age__lte=25)
+    qs = annotate_age(ctx.remembered("cl.latest_statuses_16_25", latest), "child__date_of_birth", ctx.end)
     return annotate_team(qs, ctx.end, team_field=None)
 
 
