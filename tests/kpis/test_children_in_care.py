@@ -642,4 +642,6 @@ def test_queries_do_not_grow_with_data(cic, org):
             episode_id=f"mN{i}", child=kid, kind="missing", start_date=D(2018, 3, 2), end_date=D(2018, 3, 3)
         )
     assert counts() == before
-    assert max(before.values()) <= 4
+    # Alone, a measure also pays for the shared selection of the looked-after population (Ctx.remembered),
+    # which a month's run makes once for all of them.
+    assert max(before.values()) <= 5

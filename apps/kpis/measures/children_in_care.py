@@ -140,8 +140,9 @@ def looked_after_at(d: date):
 
 
 def looked_after(ctx: Ctx):
-    """Children looked after at the period end, each with its team (`_team`)."""
-    return annotate_team(looked_after_at(ctx.end), ctx.end)
+    """Children looked after at the period end, each with its team (`_team`). About twenty measures count
+    this population, so its selection is made once for the month and shared (Ctx.remembered)."""
+    return annotate_team(ctx.remembered("cla.looked_after", looked_after_at(ctx.end)), ctx.end)
 
 
 def allocated_team(on: str, *, last_day: bool = False) -> Subquery:
