@@ -189,15 +189,19 @@ class _Writes:
             Snapshot.objects.filter(pk__in=self.stale).delete()
         table = connection.ops.quote_name(Snapshot._meta.db_table)
         columns = ", ".join(connection.ops.quote_name(c) for c in INSERT_COLUMNS)
-        row_sql = "(" + ", ".join(["%s"] * len(INSERT_COLUMNS)) + ")"
-        batch = 500  # 6,000 parameters a statement: inside SQLite's limit of 32,766
+        placeholders = ", ".join(["%s"] * len(INSERT_COLUMNS))
         with connection.cursor() as cursor:
-            for i in range(0, len(self.inserts), batch):
-                chunk = self.inserts[i : i + batch]
-                # Identifiers come from the model's metadata, quoted; every value is a bound parameter.
-                cursor.execute(
-                    f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(chunk))}",  # noqa: S608
-                    [value for row in chunk for value in row],
+            if connection.vendor == "postgresql":
+                # COPY: PostgreSQL's bulk path, several times faster than INSERTs for a month's rows.
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in self.inserts:
+                        copy.write_row(row)
+            else:
+                # One statement run for many rows (SQLite parses it once). Identifiers come from the
+                # model's metadata, quoted; every value is a bound parameter.
+                cursor.executemany(
+                    f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
+                    self.inserts,
                 )
         if self.updates:
             Snapshot.objects.bulk_update(
