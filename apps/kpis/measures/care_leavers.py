@@ -19,6 +19,8 @@ Team: the team holding the young person's case (allocation) at the period end; n
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
 
 from apps.care.choices import EET_ACTIVITIES
@@ -46,7 +48,12 @@ def latest_statuses(ctx: Ctx):
         Q(status_date__gt=OuterRef("status_date"))
         | Q(status_date=OuterRef("status_date"), pk__gt=OuterRef("pk"))
     )
-    latest = CareLeaverStatus.objects.filter(status_date__lte=ctx.end).exclude(Exists(newer))
+    # A coarse date-of-birth window (a week wider than ages 16-25) lets the database skip most rows before
+    # the anti-join; the exact whole-years age test below decides.
+    born = (years_before(ctx.end, 27), years_before(ctx.end, 16) + timedelta(days=7))
+    latest = CareLeaverStatus.objects.filter(
+        status_date__lte=ctx.end, child__date_of_birth__range=born
+    ).exclude(Exists(newer))
     # Every measure of the section counts young people aged 16-25 on their latest status: that selection is
     # the dear part, so it is made once for the month and shared.
     latest = annotate_age(latest, "child__date_of_birth", ctx.end).filter(_age__gte=16, _age__lte=25)

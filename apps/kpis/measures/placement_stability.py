@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 
 from apps.care.models import CareEpisode
 
-from ..engine import Ctx, annotate_age, band, parts, share_parts
+from ..engine import Ctx, annotate_age, band_label, parts, relabel, share_parts
 from ..registry import Basis, Unit, measure
 from .children_in_care import (
     AGENCY,
@@ -97,6 +97,15 @@ def third_placements(ctx):
         yield from parts(qs, basis, num=Count("child_id", distinct=True))
 
 
+MONTH_BANDS = [("<1", 0), ("1-3", 3), ("4-6", 6), ("6-12", 12), ("13-18", 18), ("19-24", 24)]
+
+
+def months_band(months: str) -> str:
+    if months == "not_recorded":
+        return months
+    return next((label for label, top in MONTH_BANDS if int(months) <= top), "24+")
+
+
 @measure(
     "ps.time_to_third",
     "Time between 1st and 3rd placement",
@@ -110,19 +119,10 @@ def third_placements(ctx):
     "more) / children at NI62",
 )
 def time_to_third(ctx):
+    # Grouped by the exact number of months and banded afterwards: a CASE over the expression would make
+    # the database evaluate the placement-start subqueries once per branch.
     qs = ni62_children(ctx).annotate(_m=months_between(F("_p1"), F("_p3")))
-    bands = Case(
-        When(_m__isnull=True, then=Value("not_recorded")),
-        When(_m__lt=1, then=Value("<1")),
-        When(_m__lte=3, then=Value("1-3")),
-        When(_m__lte=6, then=Value("4-6")),
-        When(_m__lte=12, then=Value("6-12")),
-        When(_m__lte=18, then=Value("13-18")),
-        When(_m__lte=24, then=Value("19-24")),
-        default=Value("24+"),
-        output_field=CharField(),
-    )
-    yield from share_parts(qs, R12, dimension="months", breakdown=bands)
+    yield from relabel(share_parts(qs, R12, dimension="months", breakdown=F("_m")), months_band)
 
 
 AGE_AT_THIRD = [("under_1", 0, 0), ("1-5", 1, 5), ("6-10", 6, 10), ("11-15", 11, 15), ("16+", 16, None)]
@@ -141,7 +141,8 @@ AGE_AT_THIRD = [("under_1", 0, 0), ("1-5", 1, 5), ("6-10", 6, 10), ("11-15", 11,
 )
 def age_at_third(ctx):
     qs = annotate_age(ni62_children(ctx), "child__date_of_birth", F("_p3"))
-    yield from share_parts(qs, R12, dimension="age_band", breakdown=band(AGE_AT_THIRD, unborn="not_recorded"))
+    by_age = share_parts(qs, R12, dimension="age_band", breakdown=F("_age"))
+    yield from relabel(by_age, lambda age: band_label(age, AGE_AT_THIRD, unborn="not_recorded"))
 
 
 def stability_group() -> Case:
