@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -21,6 +22,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -37,6 +39,26 @@ from apps.people.choices import ETHNICITY_GROUPS
 from .registry import Basis, Part
 
 MONTHS_BACK = {Basis.MONTH: 1, Basis.R3M: 3, Basis.R12: 12, Basis.R36: 36}
+
+
+class InList(Func):
+    """`column IN (the values)`, bound on PostgreSQL as one array parameter (`= ANY(%s)`): a list of
+    thousands of keys as separate parameters cost more in the driver's query splitting than in the database."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, expression, values):
+        super().__init__(expression)
+        self.values = list(values)
+
+    def as_sql(self, compiler, connection, **extra):
+        lhs, params = compiler.compile(self.source_expressions[0])
+        if not self.values:
+            return "1 = 0", params
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", (*params, self.values)
+        return f"{lhs} IN ({', '.join(['%s'] * len(self.values))})", (*params, *self.values)
 
 
 # Above this many remembered keys a population is selected again by each measure instead (SQLite binds at
@@ -59,7 +81,7 @@ class Ctx:
         pks = self.memo[key]
         if len(pks) > MAX_REMEMBERED:
             return qs.model.objects.filter(pk__in=qs.values("pk"))
-        return qs.model.objects.filter(pk__in=pks)
+        return qs.model.objects.filter(InList(F("pk"), pks))
 
     @property
     def end(self) -> date:

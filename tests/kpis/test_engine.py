@@ -1,5 +1,7 @@
 """Engine helpers that turn one grouped query into several figures (no database needed)."""
 
+import pytest
+
 from apps.kpis.engine import relabel, whole_of
 from apps.kpis.registry import Part
 
@@ -40,3 +42,16 @@ def test_relabel_into_another_dimension_merges_the_finer_groups():
         Part("at_end", 1, 6, None, "age", "16"),
         Part("at_end", 1, 3, None, "age", "17"),
     ]
+
+
+@pytest.mark.django_db
+def test_in_list_filters_by_the_given_keys_on_either_database():
+    from django.db.models import F
+
+    from apps.kpis.engine import InList
+    from apps.people.models import Child
+
+    a, b = Child.objects.create(child_id="A1"), Child.objects.create(child_id="B1")
+    assert list(Child.objects.filter(InList(F("pk"), [a.pk])).values_list("child_id", flat=True)) == ["A1"]
+    assert Child.objects.filter(InList(F("pk"), [a.pk, b.pk])).count() == 2
+    assert not Child.objects.filter(InList(F("pk"), [])).exists()
