@@ -51,7 +51,7 @@ def test_in_list_filters_by_the_given_keys_on_either_database():
     from apps.kpis.engine import InList
     from apps.people.models import Child
 
-    a, b = Child.objects.create(child_id="A1"), Child.objects.create(child_id="B1")
+    a, b = Child.objects.create(child_id="A1", sex="F"), Child.objects.create(child_id="B1", sex="M")
     assert list(Child.objects.filter(InList(F("pk"), [a.pk])).values_list("child_id", flat=True)) == ["A1"]
     assert Child.objects.filter(InList(F("pk"), [a.pk, b.pk])).count() == 2
     assert not Child.objects.filter(InList(F("pk"), [])).exists()
