@@ -61,10 +61,27 @@ class SnapshotRunAdmin(ReadOnlyAdmin):
 
 @admin.register(Backfill)
 class BackfillAdmin(ReadOnlyAdmin):
-    list_display = ("started_at", "first_period", "last_period", "next_period", "status", "finished_at")
+    list_display = (
+        "started_at",
+        "first_period",
+        "last_period",
+        "months_done",
+        "next_period",
+        "in_progress",
+        "status",
+        "finished_at",
+    )
     list_filter = ("status",)
     search_fields = ("first_period", "last_period", "error")
     date_hierarchy = "started_at"
+
+    @admin.display(description="months done")
+    def months_done(self, obj):
+        return len(obj.done)
+
+    @admin.display(description="being computed (month: worker)")
+    def in_progress(self, obj):
+        return ", ".join(f"{month}: {worker}" for month, worker in sorted(obj.claims.items())) or "-"
 
 
 @admin.register(PeriodState)
