@@ -33,6 +33,7 @@ test: install
 test-postgres: install
 	scripts/with-postgres $(PY) -m pytest -n 2 --dist loadfile -m "not browser and not transactional" \
 		tests/kpis tests/imports tests/accounts tests/people tests/api
+	scripts/with-postgres $(PY) -m pytest -p no:xdist -m transactional tests/kpis/test_backfill_processes.py
 
 lint: install
 	$(VENV)/bin/ruff check .

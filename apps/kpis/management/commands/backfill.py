@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.core.periods import Period
-from apps.kpis.services import backfill_continue, backfill_start
+from apps.kpis.services import backfill_in_processes, backfill_start
 
 
 class Command(BaseCommand):
@@ -12,6 +12,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--from", dest="first", required=True, help="YYYY-MM")
         parser.add_argument("--to", dest="last", required=True, help="YYYY-MM")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="processes sharing the months (PostgreSQL: about one per core; SQLite gains nothing)",
+        )
 
     def handle(self, *args, **opts):
         try:
@@ -20,6 +26,9 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if job.next_period != job.first_period:
             self.stdout.write(f"Resuming backfill #{job.pk} at {job.next_period}")
-        job = backfill_continue(job=job)
+        try:
+            job = backfill_in_processes(job=job, workers=opts["workers"], name="command")
+        except RuntimeError as exc:
+            raise CommandError(str(exc)) from exc
         seconds = (job.finished_at - job.started_at).total_seconds()
         self.stdout.write(f"Backfill #{job.pk} {job.first_period}..{job.last_period} done in {seconds:.1f} s")

@@ -5,7 +5,6 @@ how many SQL queries a month costs, on whatever database DATABASE_URL selects.
     DATABASE_URL=postgres://... python manage.py bench_snapshots --size large
 """
 
-import multiprocessing
 import resource
 import time
 from collections import Counter
@@ -13,13 +12,13 @@ from collections import Counter
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from apps.core.periods import Period
 from apps.imports.bundle.spec import FILES
 from apps.kpis.models import Backfill, PeriodState, Snapshot, SnapshotRun
-from apps.kpis.services import backfill_continue, backfill_start, snapshot_all
+from apps.kpis.services import backfill_in_processes, backfill_start, snapshot_all
 from apps.people.models import Child
 
 # Children a generated council of each size holds at least, to decide whether to reuse it.
@@ -28,32 +27,6 @@ MIN_CHILDREN = {"small": 100, "medium": 10_000, "large": 60_000}
 
 def peak_mib(who=resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
-
-
-def _worker(job_pk: int, name: str) -> None:
-    from apps.kpis.models import Backfill
-
-    backfill_continue(job=Backfill.objects.get(pk=job_pk), worker=name)
-    connections.close_all()
-
-
-def run_workers(job, workers: int) -> float:
-    """Run the backfill in `workers` processes claiming months from the same job, as Celery workers do (each
-    forked process opens its own database connection). Returns the children's peak RSS in MiB."""
-    if workers <= 1:
-        backfill_continue(job=job, worker="bench")
-        return 0.0
-    connections.close_all()  # a forked child must not share the parent's connection
-    ctx = multiprocessing.get_context("fork")
-    procs = [ctx.Process(target=_worker, args=(job.pk, f"bench-{i}")) for i in range(workers)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join()
-    failed = [p.exitcode for p in procs if p.exitcode]
-    if failed:
-        raise CommandError(f"backfill worker(s) failed with exit code(s) {failed}")
-    return peak_mib(resource.RUSAGE_CHILDREN)
 
 
 class Command(BaseCommand):
@@ -118,7 +91,11 @@ class Command(BaseCommand):
         first = period - (opts["months"] - 1)
         job = backfill_start(first=first, last=period)
         t = time.perf_counter()
-        child_peak = run_workers(job, opts["workers"])
+        try:
+            backfill_in_processes(job=job, workers=opts["workers"], name="bench")
+        except RuntimeError as exc:
+            raise CommandError(str(exc)) from exc
+        child_peak = peak_mib(resource.RUSAGE_CHILDREN)
         total = time.perf_counter() - t
         job.refresh_from_db()
         if job.status != "succeeded":
