@@ -79,9 +79,13 @@ class BackfillAdmin(ReadOnlyAdmin):
     def months_done(self, obj):
         return len(obj.done)
 
-    @admin.display(description="being computed (month: worker)")
+    @admin.display(description="being computed (month: worker since)")
     def in_progress(self, obj):
-        return ", ".join(f"{month}: {worker}" for month, worker in sorted(obj.claims.items())) or "-"
+        claims = sorted(obj.claims.items())
+        return (
+            ", ".join(f"{month}: {claim['worker']} since {claim['since'][:19]}" for month, claim in claims)
+            or "-"
+        )
 
 
 @admin.register(PeriodState)

@@ -135,7 +135,8 @@ class PeriodState(models.Model):
 
 class Backfill(models.Model):
     """A backfill of a range of months, computed by one or more workers that each claim the next month not
-    yet claimed. `done` lists the months finished and `claims` the months being computed (month -> worker);
+    yet claimed. `done` lists the months finished and `claims` the months being computed (month -> worker and
+    since when; a claim older than services.CLAIM_LEASE may be taken over);
     `next_period` is the first month not yet done. A backfill that was interrupted (worker killed, deploy)
     resumes with the months not done when the task runs again."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import OperationalError, connection, connections, transaction
@@ -345,17 +345,29 @@ def _locked(job_pk: int) -> Backfill:
     return Backfill.objects.get(pk=job_pk)
 
 
-def _claim(job_pk: int, worker: str) -> Period | None:
+# A month takes seconds to compute; a claim held this long belongs to a worker that is gone for good (its task
+# was not redelivered), so another worker may take the month over.
+CLAIM_LEASE = timedelta(minutes=30)
+
+
+def _claim(job_pk: int, worker: str, now: datetime | None = None) -> Period | None:
     """The next month for this worker: one it had claimed and not finished (its task was redelivered),
-    else the first month neither done nor claimed; None when there is none left."""
+    else the first month neither done nor held by a live claim; None when there is none left. Claims are
+    {month: {"worker": name, "since": ISO time}}."""
+    now = now or timezone.now()
+
+    def held(month: str) -> bool:
+        claim = job.claims.get(month)
+        return bool(claim) and now - datetime.fromisoformat(claim["since"]) < CLAIM_LEASE
+
     with transaction.atomic():
         job = _locked(job_pk)
         todo = [m for m in _months(job) if m not in job.done]
-        mine = [m for m in todo if job.claims.get(m) == worker]
-        free = [m for m in todo if m not in job.claims]
+        mine = [m for m in todo if job.claims.get(m, {}).get("worker") == worker]
+        free = [m for m in todo if not held(m)]
         month = (mine or free or [None])[0]
-        if month is not None and month not in mine:
-            job.claims[month] = worker
+        if month is not None:
+            job.claims[month] = {"worker": worker, "since": now.isoformat()}
             job.save(update_fields=["claims", "updated_at"])
     return Period.parse(month) if month else None
 

@@ -1,7 +1,7 @@
 """Celery tasks run in-process here (CELERY_TASK_ALWAYS_EAGER); tests/kpis/test_celery_redis.py runs a real
 worker and beat against a real Redis."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -104,7 +104,8 @@ def test_backfill_workers_share_months_and_resume_their_own(contacts):
     assert str(services._claim(job.pk, "a")) == "2018-03"
     assert services._claim(job.pk, "c") is None  # nothing left unclaimed
     job = services._finish(job.pk, Period(2018, 3))
-    assert job.status == "running" and job.next_period == "2018-02" and job.claims == {"2018-02": "b"}
+    assert job.status == "running" and job.next_period == "2018-02"
+    assert {m: c["worker"] for m, c in job.claims.items()} == {"2018-02": "b"}
     job = services._finish(job.pk, Period(2018, 2))
     assert job.status == "succeeded" and job.next_period == "2018-04" and job.claims == {}
     assert sorted(job.done) == ["2018-01", "2018-02", "2018-03"]
@@ -125,3 +126,21 @@ def test_resuming_a_backfill_drops_the_interrupted_runs_claims(contacts):
     job = services.backfill_start(first=Period(2018, 1), last=Period(2018, 2))
     assert job.claims == {}
     assert str(services._claim(job.pk, "new-worker")) == "2018-01"
+
+
+def test_a_claim_older_than_the_lease_is_taken_over(contacts):
+    """A worker that died and was never redelivered does not hold its month for ever."""
+    job = services.backfill_start(first=Period(2018, 1), last=Period(2018, 1))
+    start = datetime(2026, 1, 5, 9, tzinfo=LDN)
+    assert str(services._claim(job.pk, "gone", now=start)) == "2018-01"
+    assert services._claim(job.pk, "other", now=start + services.CLAIM_LEASE / 2) is None  # still held
+    taken = services._claim(job.pk, "other", now=start + services.CLAIM_LEASE + timedelta(seconds=1))
+    assert str(taken) == "2018-01"
+    job.refresh_from_db()
+    assert job.claims["2018-01"]["worker"] == "other"
+    from django.contrib import admin
+
+    from apps.kpis.admin import BackfillAdmin
+
+    shown = BackfillAdmin(Backfill, admin.site).in_progress(job)
+    assert shown.startswith("2018-01: other since 2026-01-05T09:30:01")
