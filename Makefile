@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo serve test test-postgres lint check bench clean-db
+.PHONY: install demo serve test test-postgres lint check bench bench-postgres clean-db
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,9 +43,16 @@ check: install
 	DJANGO_SECRET_KEY=check-only-$$(date +%s)-not-a-real-secret-key-0123456789abcdefghij \
 	$(PY) manage.py check --deploy --fail-level WARNING --settings=portal.settings.prod
 
+## make bench: the snapshot benchmark on a large council in its own SQLite file (never the demo database)
 bench: install
-	$(PY) manage.py generate_demo --size large --seed 1 --bundle var/bench-large
-	$(PY) manage.py import_bundle var/bench-large
+	mkdir -p var
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench-large.sqlite3 $(PY) manage.py migrate -v0
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench-large.sqlite3 $(PY) manage.py bench_snapshots --size large
+
+## make bench-postgres: the same on a throwaway PostgreSQL server, six years with two workers
+bench-postgres: install
+	PORTAL_PG_DURABLE=1 scripts/with-postgres sh -c '$(PY) manage.py migrate -v0 && \
+		$(PY) manage.py bench_snapshots --size large --months 72 --workers 2'
 
 clean-db:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
