@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import logging
 from decimal import Decimal
 
 from django.db import models
@@ -61,4 +62,24 @@ def log_access(request, *, action: str, what: str, filters: dict | None = None, 
         filters=clean_filters(filters),
         rows=rows,
         ip=_client_ip(request),
+    )
+
+
+security_log = logging.getLogger("portal.security")
+
+
+def log_refusal(request, *, status: int, reason: str = "") -> None:
+    """A signed-in user was refused child-level data (403: not for their role; 404: a child or record they
+    may not see, or none at all). Written to the `portal.security` log, not the access log (which records
+    data that was seen), so probing for other teams' children leaves a trace. The path is user input:
+    repr() keeps a forged newline from starting a fake log line."""
+    user = request.user
+    security_log.warning(
+        "child-level request refused: status=%s user=%r role=%r path=%r ip=%s reason=%r",
+        status,
+        getattr(user, "username", ""),
+        getattr(user, "role", ""),
+        request.get_full_path()[:500],
+        _client_ip(request),
+        reason[:200],
     )

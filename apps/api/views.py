@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from apps.accounts import access
 from apps.accounts.models import AccessAction
-from apps.accounts.services import log_access
+from apps.accounts.services import log_access, log_refusal
 from apps.core.converters import CHILD_ID_REGEX
 from apps.core.models import OrgUnit
 from apps.kpis.selectors import export_rows, suppress_small
@@ -40,6 +40,12 @@ class ChildLevelAPIMixin:
 
     def log_access(self, *, what: str, filters=None, rows=None):
         return log_access(self.request, action=AccessAction.API, what=what, filters=filters, rows=rows)
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        if self.request.user.is_authenticated and response.status_code in (403, 404):
+            log_refusal(self.request, status=response.status_code, reason=str(exc))
+        return response
 
 
 class ChildViewSet(ChildLevelAPIMixin, viewsets.ReadOnlyModelViewSet):

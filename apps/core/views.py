@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.functional import cached_property
 from django_filters.views import FilterView
@@ -27,7 +28,8 @@ class ChildLevelMixin(AccessMixin):
     - narrows every queryset through `restrict()`, i.e. `Child.objects.visible_to(user)` (or
       `visible_records` for a record queryset), so another team's child is a 404, never the data;
     - tells templates whether names may be shown (`sees_names`; analysts see IDs only);
-    - writes one AccessLog row per request (`log_access`).
+    - writes one AccessLog row per request (`log_access`), and a `portal.security` warning for a signed-in
+      user's refused request (`log_refusal`).
 
     `child_level = True` marks the view for tests/test_child_level_access.py, which walks the URL conf and
     refuses any URL under /children/ or /api/children/ whose view lacks the mark."""
@@ -39,9 +41,18 @@ class ChildLevelMixin(AccessMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not access.sees_child_level(request.user):
-            raise PermissionDenied("child-level data is not available to your role")
-        return super().dispatch(request, *args, **kwargs)
+        from apps.accounts.services import log_refusal
+
+        try:
+            if not access.sees_child_level(request.user):
+                raise PermissionDenied("child-level data is not available to your role")
+            return super().dispatch(request, *args, **kwargs)
+        except PermissionDenied as exc:
+            log_refusal(request, status=403, reason=str(exc))
+            raise
+        except Http404 as exc:
+            log_refusal(request, status=404, reason=str(exc))
+            raise
 
     @cached_property
     def sees_names(self) -> bool:
