@@ -195,13 +195,7 @@ def whole_of(found: list[Part]) -> list[Part]:
     """The whole (dimension "") of one breakdown's parts, summed per basis and team. Exact because a
     breakdown puts every row in exactly one category (a NULL category is a group of its own, labelled
     not_recorded); it saves the database reading the same rows a second time for the whole."""
-    acc: dict[tuple, list] = {}
-    for p in found:
-        cell = acc.setdefault((p.basis, p.team_id), [0, None if p.denominator is None else 0])
-        cell[0] += p.numerator
-        if cell[1] is not None:
-            cell[1] += p.denominator or 0
-    return [Part(b, t, n, d) for (b, t), (n, d) in acc.items()]
+    return relabel(found, lambda _breakdown: "", dimension="")
 
 
 def parts_and_whole(

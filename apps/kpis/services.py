@@ -147,8 +147,9 @@ INSERT_COLUMNS = (
 
 class _Writes:
     """What storing a month's figures will change, gathered across measures and written in one transaction:
-    a first computation of a month is about 17,000 rows on a large council, so they go in as multi-row
-    INSERTs rather than one ORM object each (which cost more than computing the figures)."""
+    a first computation of a month is about 17,000 rows on a large council, so they go in by COPY
+    (PostgreSQL) or one executemany (SQLite) rather than one ORM object each, which cost more than
+    computing the figures."""
 
     def __init__(self, period: str, run: SnapshotRun, now):
         self.period, self.run, self.now = period, run, now
@@ -171,11 +172,12 @@ class _Writes:
         version = latest or 1
         stale = [old[k][3] for k in old.keys() - rows.keys()]
         self.stale += stale
-        self._insert(measure.code, ((k, v) for k, v in rows.items() if k not in old), version)
+        new = [(k, v) for k, v in rows.items() if k not in old]
+        self._insert(measure.code, new, version)
         changed = [(old[k][3], *v) for k, v in rows.items() if k in old and old_values[k] != v]
         self.updates += changed
-        new = sum(1 for k in rows if k not in old)
-        return new + len(changed) + len(stale), len(rows) - new - len(changed), False
+        written = len(new) + len(changed)
+        return written + len(stale), len(rows) - written, False
 
     def _insert(self, code: str, items, version: int):
         run_id, at = self.run.pk, self.computed_at
@@ -213,16 +215,6 @@ class _Writes:
                 ["numerator", "denominator", "value", "computed_at", "run"],
                 batch_size=1000,
             )
-
-
-def _store(
-    measure: Measure, period: str, rows: dict, *, frozen: bool, run: SnapshotRun, now
-) -> tuple[int, int, bool]:
-    """Store one measure's figures for a month. Returns (rows written, rows unchanged, restated?)."""
-    writes = _Writes(period, run, now)
-    result = writes.plan(measure, rows, _existing(period, [measure.code])[measure.code], frozen=frozen)
-    writes.write()
-    return result
 
 
 def snapshot_period_compute(
@@ -284,11 +276,14 @@ def snapshot_entered_compute(*, period: Period) -> int:
     registry = load()
     written = 0
     run = SnapshotRun.objects.create(period=str(period), trigger="entered measures", sections="11")
-    now = timezone.now()
-    for code, rows in entered_rows(str(period)).items():
+    entered = entered_rows(str(period))
+    existing = _existing(str(period), list(entered))
+    writes = _Writes(str(period), run, timezone.now())
+    for code, rows in entered.items():
         m = registry.get(code) or Measure(code, code, "11", Unit.COUNT, "none", ("month",), entered=True)
-        w, _, _ = _store(m, str(period), rows, frozen=state.frozen_at is not None, run=run, now=now)
+        w, _, _ = writes.plan(m, rows, existing[code], frozen=state.frozen_at is not None)
         written += w
+    writes.write()
     run.status, run.finished_at, run.rows_written = RunStatus.SUCCEEDED, timezone.now(), written
     run.save()
     return written
@@ -355,16 +350,12 @@ def _claim(job_pk: int, worker: str, now: datetime | None = None) -> Period | No
     else the first month neither done nor held by a live claim; None when there is none left. Claims are
     {month: {"worker": name, "since": ISO time}}."""
     now = now or timezone.now()
-
-    def held(month: str) -> bool:
-        claim = job.claims.get(month)
-        return bool(claim) and now - datetime.fromisoformat(claim["since"]) < CLAIM_LEASE
-
     with transaction.atomic():
         job = _locked(job_pk)
         todo = [m for m in _months(job) if m not in job.done]
         mine = [m for m in todo if job.claims.get(m, {}).get("worker") == worker]
-        free = [m for m in todo if not held(m)]
+        live = {m for m, c in job.claims.items() if now - datetime.fromisoformat(c["since"]) < CLAIM_LEASE}
+        free = [m for m in todo if m not in live]
         month = (mine or free or [None])[0]
         if month is not None:
             job.claims[month] = {"worker": worker, "since": now.isoformat()}
