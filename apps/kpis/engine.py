@@ -211,8 +211,12 @@ def share_parts(qs, basis: str, *, dimension: str, breakdown, team: str = "_team
     whose denominator is left None: the snapshot service fills it with the whole's denominator at each org
     unit after rolling up, so every level's parts share its own total and their numerators sum to it."""
     by_cat = parts(qs, basis, num=Count("pk"), dimension=dimension, breakdown=breakdown, team=team)
-    whole = [replace(p, denominator=p.numerator) for p in whole_of(by_cat)]
-    return whole + by_cat
+    return share_whole(by_cat) + by_cat
+
+
+def share_whole(found: list[Part]) -> list[Part]:
+    """The whole of a share breakdown's counts: all rows, as numerator and denominator (100%)."""
+    return [replace(p, denominator=p.numerator) for p in whole_of(found)]
 
 
 def _yyyymmdd(expr):
@@ -316,5 +320,6 @@ __all__ = [
     "parts",
     "parts_and_whole",
     "share_parts",
+    "share_whole",
     "whole_of",
 ]

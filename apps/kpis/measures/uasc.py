@@ -4,8 +4,6 @@ set and there is no ceased date or it is after D; the population is the children
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from django.db.models import (
     Case,
     CharField,
@@ -33,7 +31,7 @@ from ..engine import (
     parts_and_whole,
     relabel,
     share_parts,
-    whole_of,
+    share_whole,
 )
 from ..registry import Basis, Unit, measure
 from .children_in_care import (
@@ -186,7 +184,7 @@ def uasc_gender_age(ctx):
     by_gender_age = parts(
         qs, END, num=Count("pk"), dimension="gender_age", breakdown=Concat(gender(), Value("|"), age)
     )
-    yield from (replace(p, denominator=p.numerator) for p in whole_of(by_gender_age))
+    yield from share_whole(by_gender_age)
     yield from relabel(by_gender_age, lambda b: b.partition("|")[0], dimension="gender")
     yield from relabel(by_gender_age, lambda b: b.partition("|")[2], dimension="age")
     yield from by_gender_age
