@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from apps.core.admin import ReadOnlyAdmin
+
 from .models import AccessLog, AuditEvent, User
 
 
@@ -24,19 +26,6 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description="name", ordering="last_name")
     def get_full_name(self, obj):
         return obj.get_full_name()
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Evidence, not data to edit: viewable, never added, changed or deleted (the models refuse too)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AccessLog)

@@ -19,6 +19,20 @@ class TeamListFilter(admin.RelatedFieldListFilter):
         )
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For rows the portal writes itself (logs, runs, derived calendars): viewable, never added, changed
+    or deleted by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class RecordAdmin(admin.ModelAdmin):
     """Defaults for the child-level record tables."""
 
@@ -54,19 +68,10 @@ class PopulationAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkingDay)
-class WorkingDayAdmin(admin.ModelAdmin):
+class WorkingDayAdmin(ReadOnlyAdmin):
     """The calendar is derived from the `holidays` package (apps.core.derived): read-only here."""
 
     list_display = ("date", "is_working", "ordinal")
     list_filter = ("is_working",)
     date_hierarchy = "date"
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from apps.core.admin import ReadOnlyAdmin
+
 from .models import ImportRun
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(ReadOnlyAdmin):
     """The import log is a record of what happened: nobody adds, edits or deletes runs by hand."""
 
     list_display = (
@@ -39,12 +41,3 @@ class ImportRunAdmin(admin.ModelAdmin):
     @admin.display(description="rows")
     def rows_total(self, obj):
         return obj.rows_total
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -3,6 +3,8 @@ measures) and a read-only view of what the snapshot engine wrote (runs, period s
 
 from django.contrib import admin
 
+from apps.core.admin import ReadOnlyAdmin
+
 from .models import (
     Backfill,
     Baseline,
@@ -14,19 +16,6 @@ from .models import (
     SnapshotRun,
     Target,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written by the snapshot engine: a recompute is the only way to change them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(EnteredMeasure)
