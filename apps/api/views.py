@@ -19,7 +19,7 @@ from apps.accounts.models import AccessAction
 from apps.accounts.services import log_access, log_refusal
 from apps.core.converters import CHILD_ID_REGEX
 from apps.core.models import OrgUnit
-from apps.kpis.selectors import export_rows, suppress_small
+from apps.kpis.selectors import published_rows
 from apps.people import selectors
 from apps.people.filtersets import ChildFilterSet
 from apps.people.models import Child
@@ -98,7 +98,8 @@ PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 class SnapshotView(APIView):
     """The month's figures as the export contract (apps.kpis.selectors.export_rows): aggregate data, so every
-    signed-in role; viewers get small numbers suppressed. Not child-level, so not logged."""
+    signed-in role. For viewers small numbers are suppressed (apps.kpis.suppression): a suppressed row has
+    `suppressed: true` and no numerator, denominator or value. Not child-level, so not logged."""
 
     permission_classes = [IsAuthenticated]
 
@@ -112,10 +113,7 @@ class SnapshotView(APIView):
             org_unit = OrgUnit.objects.filter(code=code[:40]).first()
             if org_unit is None:
                 raise NotFound("No such org unit.")
-        rows = export_rows(period=period, org_unit=org_unit)
-        suppressed = access.suppresses_small_counts(request.user)
-        if suppressed:
-            rows = suppress_small(rows)
+        rows, suppressed = published_rows(period=period, org_unit=org_unit, user=request.user)
         return Response(
             {
                 "period": period,

@@ -74,6 +74,9 @@ class Measure:
     headline_basis: str | None = None
     entered: bool = False
     params: dict = field(default_factory=dict)
+    # Whether a small denominator is suppressed for viewers (apps.kpis.suppression); None = by the unit
+    # (percentages, means and ratios count children or records in their denominators, rates a population).
+    suppress_denominator: bool | None = None
 
     @property
     def headline(self) -> str:

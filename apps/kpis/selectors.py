@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import F, OuterRef, Subquery
+from django.core.cache import cache
+from django.db.models import Count, F, Max, OuterRef, Subquery
 
+from apps.accounts import access
 from apps.core.models import OrgUnit
 
 from .models import Snapshot
+from .registry import load
+from .suppression import suppress_month
 
 
 def latest_snapshots(
@@ -62,28 +66,39 @@ def export_rows(*, period: str, org_unit: OrgUnit | None = None) -> list[dict]:
     ]
 
 
-SUPPRESSED = "<5"
+def _org_parents() -> dict[str, str | None]:
+    return dict(OrgUnit.objects.values_list("code", "parent__code"))
 
 
-def _small(x) -> bool:
-    return isinstance(x, int | float) and 0 < x < 5
+def _fingerprint(period: str) -> tuple:
+    """Changes whenever a month's snapshot rows do: a row added (a restatement, a new measure), removed, or
+    updated in place while the month is open (computed_at moves)."""
+    agg = Snapshot.objects.filter(period=period).aggregate(
+        n=Count("pk"), last=Max("pk"), at=Max("computed_at")
+    )
+    return agg["n"], agg["last"], agg["at"].isoformat() if agg["at"] else None
 
 
-def suppress_small(rows: list[dict]) -> list[dict]:
-    """Export-contract rows as viewers see them (product.md): a numerator or denominator of 1-4 is shown as
-    "<5", and a value derived from a suppressed count is withheld (None) - or, for a plain count (no
-    denominator, value = numerator), shown as "<5" too. Zero is not suppressed. Returns new dicts."""
-    out = []
-    for row in rows:
-        row = dict(row)
-        num, den, value = row.get("numerator"), row.get("denominator"), row.get("value")
-        hidden = _small(num) or _small(den)
-        if hidden:
-            is_count = den is None and value == num
-            row["value"] = SUPPRESSED if is_count else None
-        if _small(num):
-            row["numerator"] = SUPPRESSED
-        if _small(den):
-            row["denominator"] = SUPPRESSED
-        out.append(row)
-    return out
+def suppressed_month(period: str) -> list[dict]:
+    """The month's figures (every org unit) as viewers see them (apps.kpis.suppression), worked out once
+    for each state of the month's snapshot and cached."""
+    key = "kpis:suppressed:" + period + ":" + ":".join(str(x) for x in _fingerprint(period))
+    rows = cache.get(key)
+    if rows is None:
+        rows = suppress_month(export_rows(period=period), parent=_org_parents(), measures=load())
+        cache.set(key, rows, timeout=24 * 3600)
+    return rows
+
+
+def published_rows(*, period: str, org_unit: OrgUnit | None, user) -> tuple[list[dict], bool]:
+    """The month's figures for a user, and whether they are suppressed: the one read every viewer-facing
+    page, export and API uses. Suppression is decided over the whole month (every org unit) and then
+    narrowed, so that every view of the month is a part of the same pattern and no two of them can be
+    combined to undo it."""
+    if not access.suppresses_small_counts(user):
+        rows = export_rows(period=period, org_unit=org_unit)
+        return [dict(row, suppressed=False) for row in rows], False
+    rows = suppressed_month(period)
+    if org_unit is not None:
+        rows = [row for row in rows if row["org_unit"] == org_unit.code]
+    return rows, True

@@ -59,6 +59,8 @@ def workers_employed(ctx: Ctx):
     definition="Open allocated cases at period end (allocations open at the end with a worker, by the team on "
     "the allocation) / FTE of case-holding workers of the team employed at period end (blank FTE = 1). "
     "Numerator and denominator are summed separately up to service and LA. Admins set the target band.",
+    # The denominator is staff FTE, not a count of children: a small team's FTE is not suppressed.
+    suppress_denominator=False,
 )
 def caseload(ctx):
     for p in parts(open_allocated_cases(ctx), END, num=Count("pk")):
