@@ -171,8 +171,16 @@ def test_snapshots_for_every_signed_in_role(client, personas, snapshots):
     hidden = {"suppressed": True, "numerator": None, "denominator": None, "value": None}
     for kpi in ("x.share", "x.count"):
         assert {k: rows[kpi][k] for k in hidden} == hidden
-    assert (rows["x.big"]["suppressed"], rows["x.big"]["numerator"], rows["x.big"]["value"]) == (False, 30, 75)
-    assert (rows["x.zero"]["suppressed"], rows["x.zero"]["numerator"], rows["x.zero"]["value"]) == (False, 0, 0)
+    assert (rows["x.big"]["suppressed"], rows["x.big"]["numerator"], rows["x.big"]["value"]) == (
+        False,
+        30,
+        75,
+    )
+    assert (rows["x.zero"]["suppressed"], rows["x.zero"]["numerator"], rows["x.zero"]["value"]) == (
+        False,
+        0,
+        0,
+    )
     assert not AccessLog.objects.exists()  # aggregates are not child-level
 
 
