@@ -1,5 +1,6 @@
-"""Every child-level URL, found from the URL conf, for every persona: allowed (200 and the data, logged) or
-refused (login redirect, 403 or 404, and none of the child's data in the body, nothing logged).
+"""Every child-level URL, found from the URL conf, for every persona: allowed (200 and the data, logged, never
+cached) or refused (login redirect, 403 or 404, and none of the child's data in the body, nothing logged).
+Every list URL caps its page size.
 
 A view is child-level when it carries `child_level = True` (apps.core.views.ChildLevelMixin,
 apps.api.views.ChildLevelAPIMixin). Every URL under /children/ or /api/children/ must be marked, so a new view
@@ -147,6 +148,8 @@ def test_every_child_level_url_for_every_persona(client, personas, world, person
             if response.status_code != 200:
                 problem("expected 200")
                 continue
+            if "no-store" not in response.get("Cache-Control", ""):
+                problem(f"Cache-Control {response.get('Cache-Control')!r}, not no-store")
             for child_id in {"CH-A", "CH-A2", "CH-B", "CH-C"}:
                 shown = re.search(rf"{child_id}(?![0-9])", body) is not None
                 if record_url:
@@ -177,6 +180,8 @@ def test_every_child_level_url_for_every_persona(client, personas, world, person
                 ok = response.status_code == 404
             if not ok:
                 problem("expected refusal")
+            if issubclass(view, ChildLevelAPIMixin) and "no-store" not in response.get("Cache-Control", ""):
+                problem("an API refusal without Cache-Control: no-store")
             for leak in ("CH-A", "Alice", "Ash"):
                 if leak in body:
                     problem(f"refused but {leak!r} in the body")
@@ -257,3 +262,83 @@ def test_tampered_filters_on_every_list_url(client, personas, world, params):
         ):
             problems.append(f"{name}: invalid filters still listed children")
     assert not problems, "\n".join(problems)
+
+
+def rows_returned(response) -> int | None:
+    """The rows a list URL returned: the page of a table view, the results of an API page; None for a
+    response that is every row by design (an export)."""
+    context = getattr(response, "context", None)
+    if context is not None and "table" in context:
+        page = context["table"].page
+        return len(page.object_list)
+    if response.get("Content-Type", "").startswith("application/json"):
+        return len(response.json()["results"])
+    return None
+
+
+def test_every_list_url_caps_its_page_size(client, personas, world):
+    """per_page=40000 used to answer 31 MB in 49 s. On every list URL, a huge page size gives at most the
+    cap (ChildLevelListView.MAX_PER_PAGE for pages, PAGE_SIZE for the API), and nonsense ones fall back
+    to the default, never an error."""
+    from django.conf import settings
+
+    from apps.core.views import ChildLevelListView
+    from tests.factories import AllocationFactory, ChildFactory
+
+    cap = {"page": ChildLevelListView.MAX_PER_PAGE, "api": settings.REST_FRAMEWORK["PAGE_SIZE"]}
+    team = world["teams"]["A1"]
+    for n in range(cap["page"] + 5):
+        AllocationFactory(child=ChildFactory(child_id=f"CH-X{n:04d}"), team=team)
+    login(client, personas["admin"])
+    problems, lists = [], 0
+    for _route, name, view, params in child_level_urls():
+        if params:
+            continue
+        kind = "api" if issubclass(view, ChildLevelAPIMixin) else "page"
+        for query in (
+            {"per_page": "40000"},
+            {"page_size": "40000"},
+            {"per_page": "40000", "page_size": "40000", "limit": "40000"},
+            {"per_page": "-1"},
+            {"per_page": "0"},
+            {"per_page": "abc"},
+            {"per_page": "1e9"},
+            {"per_page": "40000", "page": "999"},
+            {"per_page": "40000", "page": "x"},
+        ):
+            response = client.get(reverse(name), query)
+            rows = rows_returned(response) if response.status_code == 200 else None
+            if kind == "api" and response.status_code == 404 and "page" in query:
+                continue  # DRF's answer for a page that is past the end or not a number
+            if response.status_code != 200:
+                problems.append(f"{name} {query}: status {response.status_code}")
+            elif rows is not None and not 1 <= rows <= cap[kind]:
+                problems.append(f"{name} {query}: {rows} rows (cap {cap[kind]})")
+            if rows is not None:
+                lists += 1
+    assert lists, "no list URL found"
+    assert not problems, "\n".join(problems)
+
+
+def test_the_page_cap_and_its_fallbacks(client, personas, world):
+    from apps.core.views import ChildLevelListView
+    from tests.factories import AllocationFactory, ChildFactory
+
+    for n in range(ChildLevelListView.MAX_PER_PAGE + 5):
+        AllocationFactory(child=ChildFactory(child_id=f"CH-X{n:04d}"), team=world["teams"]["A1"])
+    login(client, personas["admin"])
+    url = reverse("people:child_list")
+    total = ChildLevelListView.MAX_PER_PAGE + 5 + 4
+
+    def page(**query):
+        table = client.get(url, query).context["table"]
+        return table.paginator.per_page, table.page.number, len(table.page.object_list)
+
+    assert page() == (ChildLevelListView.per_page, 1, ChildLevelListView.per_page)
+    assert page(per_page="40000") == (ChildLevelListView.MAX_PER_PAGE, 1, ChildLevelListView.MAX_PER_PAGE)
+    assert page(per_page="10", page="2") == (10, 2, 10)
+    assert page(per_page="40000", page="2") == (100, 2, total - 100)
+    assert page(per_page="40000", page="999") == (100, 2, total - 100)
+    for nonsense in ("-1", "0", "abc", "", "1.5"):
+        assert page(per_page=nonsense) == (ChildLevelListView.per_page, 1, ChildLevelListView.per_page)
+    assert AccessLog.objects.filter(what="child list").last().rows == ChildLevelListView.per_page

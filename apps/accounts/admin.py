@@ -1,31 +1,15 @@
+"""The access log and audit trail, and django-axes' login records, read-only. No User admin: users, their
+roles, teams, passwords and second factors are managed at /manage/ through audited services
+(apps/accounts/admin_site.py says why)."""
+
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessFailureLog
+from axes.models import AccessLog as LoginLog
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from apps.core.admin import ReadOnlyAdmin
 
-from .models import AccessLog, AuditEvent, User
-
-
-@admin.register(User)
-class UserAdmin(DjangoUserAdmin):
-    """Django's user admin plus the portal's role and team/service membership."""
-
-    list_display = ("username", "get_full_name", "email", "role", "is_staff", "is_active", "last_login")
-    list_filter = ("role", "is_staff", "is_superuser", "is_active", "org_units")
-    search_fields = ("username", "first_name", "last_name", "email")
-    filter_horizontal = ("org_units", "groups", "user_permissions")
-    fieldsets = (
-        *DjangoUserAdmin.fieldsets,
-        ("Portal access", {"fields": ("role", "org_units")}),
-    )
-    add_fieldsets = (
-        *DjangoUserAdmin.add_fieldsets,
-        ("Portal access", {"fields": ("first_name", "last_name", "email", "role", "org_units")}),
-    )
-
-    @admin.display(description="name", ordering="last_name")
-    def get_full_name(self, obj):
-        return obj.get_full_name()
+from .models import AccessLog, AuditEvent
 
 
 @admin.register(AccessLog)
@@ -43,3 +27,20 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_filter = ("action", "object_type")
     search_fields = ("actor_username", "object_repr", "object_id")
     date_hierarchy = "at"
+
+
+# django-axes' own admins (switched off by AXES_ENABLE_ADMIN = False) delete attempts, which unlocks an
+# account with no audit event and erases the trace of an attack. Here the same pages, read-only, no actions.
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(ReadOnlyAdmin, axes_admin.AccessAttemptAdmin):
+    actions = None
+
+
+@admin.register(LoginLog)
+class LoginLogAdmin(ReadOnlyAdmin, axes_admin.AccessLogAdmin):
+    actions = None
+
+
+@admin.register(AccessFailureLog)
+class AccessFailureLogAdmin(ReadOnlyAdmin, axes_admin.AccessFailureLogAdmin):
+    actions = None

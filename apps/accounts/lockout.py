@@ -1,8 +1,9 @@
 """Failed-login lockout (django-axes): who is locked out, and an administrator's unlock.
 
 Settings (portal/settings/base.py): five failures for one username from one address lock that pair out for
-AXES_COOLOFF_TIME (30 minutes). Lockout records also show, and can be deleted, in the Django admin
-(Axes -> Access attempts)."""
+AXES_COOLOFF_TIME (30 minutes). Lockout records also show, read-only, in the Django admin (Axes -> Access
+attempts): deleting one there would be an unlock with no audit event, so the only unlock is `unlock` below
+(/manage/users/)."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from django.utils.cache import add_never_cache_headers
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -29,7 +30,9 @@ from .serializers import ChildSerializer, NamedChildSerializer
 
 
 class ChildLevelAPIMixin:
-    """The API's counterpart of apps.core.views.ChildLevelMixin (marked for the URL walker test)."""
+    """The API's counterpart of apps.core.views.ChildLevelMixin (marked for the URL walker test). Pages are
+    PAGE_SIZE (50) children, fixed: the pagination takes no page-size parameter. Every response, refusals
+    included, is `Cache-Control: no-store`."""
 
     child_level = True
     permission_classes = [SeesChildLevel]
@@ -45,6 +48,11 @@ class ChildLevelAPIMixin:
         response = super().handle_exception(exc)
         if self.request.user.is_authenticated and response.status_code in (403, 404):
             log_refusal(self.request, status=response.status_code, reason=str(exc))
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        add_never_cache_headers(response)
         return response
 
 

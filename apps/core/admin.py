@@ -1,8 +1,8 @@
-"""Admin for the org structure and population, plus the pieces every record admin shares.
+"""Admin for the org structure, population and calendar, read-only, plus the pieces other admins share.
 
-Record tables reach 100k+ rows: no admin here renders a select box of children, workers or referrals
-(raw ID widgets or autocomplete instead), related columns are fetched with list_select_related, and the
-changelist skips the unfiltered second COUNT(*)."""
+The Django admin is an operator's console (apps/accounts/admin_site.py): it shows no child-level record, and
+it changes nothing that /manage/ changes with an audit event. Org units are edited at /manage/org-units/
+(moving a team to another service changes which children a head of service sees, so it must be audited)."""
 
 from django.contrib import admin
 from django.db.models import Count
@@ -20,8 +20,8 @@ class TeamListFilter(admin.RelatedFieldListFilter):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """For rows the portal writes itself (logs, runs, derived calendars): viewable, never added, changed
-    or deleted by hand."""
+    """Viewable, never added, changed or deleted by hand: for rows the portal writes itself (logs, runs,
+    imports, derived calendars) and for what /manage/ edits, whose writes carry an audit event."""
 
     def has_add_permission(self, request):
         return False
@@ -33,23 +33,12 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class RecordAdmin(admin.ModelAdmin):
-    """Defaults for the child-level record tables."""
-
-    list_per_page = 50
-    show_full_result_count = False
-    # A record's child is picked by its database ID; a select box of every child would be unusable.
-    raw_id_fields: tuple[str, ...] = ("child",)
-    list_select_related: tuple[str, ...] | bool = ("child",)
-
-
 @admin.register(OrgUnit)
-class OrgUnitAdmin(admin.ModelAdmin):
+class OrgUnitAdmin(ReadOnlyAdmin):
     list_display = ("name", "code", "level", "parent", "member_count")
     list_filter = ("level",)
     search_fields = ("code", "name")
     list_select_related = ("parent",)
-    autocomplete_fields = ("parent",)
     ordering = ("level", "name")
 
     def get_queryset(self, request):
@@ -61,7 +50,9 @@ class OrgUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Population)
-class PopulationAdmin(admin.ModelAdmin):
+class PopulationAdmin(ReadOnlyAdmin):
+    """Written by import_dfe_statistics from the published ONS estimates."""
+
     list_display = ("year", "age_0_17", "source")
     search_fields = ("source",)
     ordering = ("-year",)

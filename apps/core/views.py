@@ -3,9 +3,10 @@ from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin
 
 from apps.accounts import access
 from apps.accounts.models import AccessAction
@@ -29,7 +30,9 @@ class ChildLevelMixin(AccessMixin):
       `visible_records` for a record queryset), so another team's child is a 404, never the data;
     - tells templates whether names may be shown (`sees_names`; analysts see IDs only);
     - writes one AccessLog row per request (`log_access`), and a `portal.security` warning for a signed-in
-      user's refused request (`log_refusal`).
+      user's refused request (`log_refusal`);
+    - marks every response it returns `Cache-Control: no-store` (with Django's other never-cache headers), so
+      no browser or proxy keeps a copy of a child's data after the session ends.
 
     `child_level = True` marks the view for tests/test_child_level_access.py, which walks the URL conf and
     refuses any URL under /children/ or /api/children/ whose view lacks the mark."""
@@ -46,7 +49,9 @@ class ChildLevelMixin(AccessMixin):
         try:
             if not access.sees_child_level(request.user):
                 raise PermissionDenied("child-level data is not available to your role")
-            return super().dispatch(request, *args, **kwargs)
+            response = super().dispatch(request, *args, **kwargs)
+            add_never_cache_headers(response)
+            return response
         except PermissionDenied as exc:
             log_refusal(request, status=403, reason=str(exc))
             raise
@@ -83,18 +88,44 @@ class ChildLevelMixin(AccessMixin):
         return context
 
 
-class ChildLevelListView(ChildLevelMixin, SingleTableMixin, FilterView):
+class CappedTablePagination:
+    """Table pagination for a SingleTableMixin view: `per_page` rows, or `?per_page=N` up to MAX_PER_PAGE (the
+    API's page is 50). Uncapped, /children/?per_page=40000 rendered 31 MB in 49 s. A per_page that is not a
+    whole number of at least 1 gives the default, and a page number past the end (or not a number) the last
+    (or first) page, never an error."""
+
+    per_page = 50
+    MAX_PER_PAGE = 100
+
+    def get_per_page(self, table) -> int:
+        try:
+            asked = int(self.request.GET.get(table.prefixed_per_page_field, ""))
+        except ValueError:
+            return self.per_page
+        return min(asked, self.MAX_PER_PAGE) if asked >= 1 else self.per_page
+
+    def get_table(self, **kwargs):
+        # django-tables2's RequestConfig takes ?per_page= as given (and a negative one is a 500), so it only
+        # applies the sort order here; the page size is capped and the page number forgiven below.
+        table = self.get_table_class()(data=self.get_table_data(), **kwargs)
+        RequestConfig(self.request, paginate=False).configure(table)
+        table.paginate(per_page=self.get_per_page(table), page=1)
+        table.page = table.paginator.get_page(self.request.GET.get(table.prefixed_page_field))
+        return table
+
+
+class ChildLevelListView(ChildLevelMixin, CappedTablePagination, SingleTableMixin, FilterView):
     """The one generic child-level list: a queryset, a filterset and a table (NetBox-style). A subclass sets
     `get_base_queryset`, `filterset_class`, `table_class` (and `named_table_class`, the table with names, for
     users who may see them), `template_name` and `access_what`.
 
     Invalid filter values show as form errors over an empty list (django-filter's strict mode). The access
-    log records the validated filters and the number of rows on the page returned."""
+    log records the validated filters and the number of rows on the page returned. Pages are at most
+    MAX_PER_PAGE (100) rows (CappedTablePagination)."""
 
     access_action = AccessAction.LIST
     access_what = "list"
     named_table_class = None
-    table_pagination = {"per_page": 50}
 
     def get_table_class(self):
         if self.sees_names and self.named_table_class is not None:

@@ -1,5 +1,6 @@
-"""Admin for the measure data admins own (targets, benchmarks, baseline, measure settings, entered
-measures) and a read-only view of what the snapshot engine wrote (runs, period states, snapshot rows)."""
+"""Read-only views of the measure data admins own (targets, benchmarks, baseline, measure settings, entered
+measures: edited at /manage/, where every change writes an audit event) and of what the snapshot engine wrote
+(runs, period states, snapshot rows)."""
 
 from django.contrib import admin
 
@@ -19,12 +20,11 @@ from .models import (
 
 
 @admin.register(EnteredMeasure)
-class EnteredMeasureAdmin(admin.ModelAdmin):
+class EnteredMeasureAdmin(ReadOnlyAdmin):
     list_display = ("kpi_code", "period", "org_unit", "value", "numerator", "denominator")
     list_filter = ("org_unit__level", "kpi_code")
     search_fields = ("kpi_code", "period", "org_unit__code", "org_unit__name", "note")
     list_select_related = ("org_unit",)
-    autocomplete_fields = ("org_unit",)
     show_full_result_count = False
 
 
@@ -108,14 +108,14 @@ class SnapshotAdmin(ReadOnlyAdmin):
 
 
 @admin.register(MeasureSetting)
-class MeasureSettingAdmin(admin.ModelAdmin):
+class MeasureSettingAdmin(ReadOnlyAdmin):
     list_display = ("measure", "polarity", "parameters")
     list_filter = ("polarity",)
     search_fields = ("measure",)
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(ReadOnlyAdmin):
     list_display = (
         "measure",
         "financial_year",
@@ -128,18 +128,17 @@ class TargetAdmin(admin.ModelAdmin):
     list_filter = ("financial_year", "org_unit__level", "tolerance_kind")
     search_fields = ("measure", "org_unit__code", "org_unit__name")
     list_select_related = ("org_unit",)
-    autocomplete_fields = ("org_unit",)
 
 
 @admin.register(Baseline)
-class BaselineAdmin(admin.ModelAdmin):
+class BaselineAdmin(ReadOnlyAdmin):
     list_display = ("label", "period", "active", "set_at")
     list_filter = ("active",)
     search_fields = ("label", "period")
 
 
 @admin.register(Benchmark)
-class BenchmarkAdmin(admin.ModelAdmin):
+class BenchmarkAdmin(ReadOnlyAdmin):
     list_display = ("measure", "year", "kind", "label", "value", "source")
     list_filter = ("kind", "year")
     search_fields = ("measure", "label", "source")

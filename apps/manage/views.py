@@ -28,6 +28,7 @@ from apps.accounts.models import AccessLog, AuditEvent, User
 from apps.core import services_admin as org_services
 from apps.core.models import OrgLevel, OrgUnit
 from apps.core.services import ensure_la
+from apps.core.views import CappedTablePagination
 from apps.kpis import services_admin as kpi_services
 from apps.kpis.models import Baseline, Benchmark, EnteredMeasure, MeasureSetting, Target
 from apps.kpis.registry import load
@@ -52,11 +53,11 @@ class Index(AdminOnlyMixin, TemplateView):
 # --- generic list / form / delete ----------------------------------------------------------------------
 
 
-class ListPage(AdminOnlyMixin, SingleTableMixin, FilterView):
+class ListPage(AdminOnlyMixin, CappedTablePagination, SingleTableMixin, FilterView):
     template_name = "manage/list.html"
-    # The table paginates; the ListView must not paginate the queryset as well (a second COUNT query).
+    # The table paginates (at most 100 rows: the access log is as long as the child list); the ListView must
+    # not paginate the queryset as well (a second COUNT query).
     paginate_by = None
-    table_pagination = {"per_page": 50}
     title = ""
     new_url = ""
     new_label = ""

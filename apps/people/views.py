@@ -57,8 +57,7 @@ class ChildExportView(ChildLevelMixin, View):
         else:
             response, count = exports.csv_response(rows, f"children-{stamp}.csv")
         self.log_access(what=f"child list ({self.fmt})", filters=filterset.applied(), rows=count)
-        response["Cache-Control"] = "no-store"
-        return response
+        return response  # Cache-Control: no-store, as every child-level response (ChildLevelMixin)
 
 
 class ChildDetailView(ChildLevelMixin, TemplateView):

@@ -128,6 +128,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "apps.accounts.views.locked_out"
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
+# Login attempts show read-only in the Django admin (apps/accounts/admin.py); unlocks are /manage/'s, audited.
+AXES_ENABLE_ADMIN = False
 
 # TOTP second factor (django-otp) for every role that sees child-level data: apps/accounts/otp.py.
 OTP_TOTP_ISSUER = env(

@@ -102,3 +102,16 @@ def test_pages_have_no_inline_script_or_style(admin_client, objects):
             continue
         html = admin_client.get(_url(pattern, objects)).content.decode()
         assert "<script" not in html and "style=" not in html and "<style" not in html, pattern.name
+
+
+def test_list_pages_cap_their_page_size(admin_client):
+    """The access log grows as long as the child list: ?per_page= is capped as on /children/
+    (apps.core.views.CappedTablePagination), and nonsense falls back to the default page, never an error."""
+    from apps.core.views import CappedTablePagination
+
+    factories.AccessLogFactory.create_batch(CappedTablePagination.MAX_PER_PAGE + 5)
+    expected = {"40000": CappedTablePagination.MAX_PER_PAGE, "-1": 50, "0": 50, "abc": 50, "7": 7}
+    for per_page, rows in expected.items():
+        response = admin_client.get(reverse("manage:accesslog"), {"per_page": per_page, "page": "x"})
+        assert response.status_code == 200
+        assert len(response.context["table"].page.object_list) == rows, per_page
