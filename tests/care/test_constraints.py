@@ -117,8 +117,15 @@ CASES = [
     ),
     Case(
         "care_leaver_activity_valid",
-        lambda: CareLeaverStatusFactory(activity="F3"),
-        good=lambda: CareLeaverStatusFactory(activity="G6"),
+        lambda: CareLeaverStatusFactory(activity="F6"),
+        good=lambda: CareLeaverStatusFactory(activity="F3"),
+        note="F3 is an earlier code year's",
+    ),
+    Case(
+        "care_leaver_activity_valid",
+        lambda: CareLeaverStatusFactory(activity="00"),
+        good=lambda: CareLeaverStatusFactory(activity="0"),
+        note="0 is not known",
     ),
     Case(
         "care_leaver_accommodation_valid",

@@ -278,8 +278,25 @@ CARE_ENTRY_AGE = Pick(
 )
 IN_TOUCH = Pick({"YES": 86, "NO": 6, "REFU": 3, "RHOM": 4, "DIED": 0.2})
 ACTIVITY = Pick(
-    {"F1": 10, "P1": 3, "F2": 20, "P2": 8, "F4": 8, "P4": 5, "P5": 22, "G5": 10, "F5": 6, "G4": 6, "G6": 2}
+    {
+        "F1": 9,
+        "P1": 3,
+        "F2": 19,
+        "P2": 7,
+        "F4": 5,
+        "P4": 3,
+        "F5": 5,
+        "P5": 3,
+        "G4": 8,
+        "G5": 28,
+        "G6": 7,
+        "0": 3,
+    }
 )
+# The OC3 code year in which training or employment (F3/P3) split into F4/P4 and F5/P5: a status dated
+# before it is recorded with the older codes, as a real history spanning the change is.
+ACTIVITY_SPLIT = date(2019, 4, 1)
+OLD_ACTIVITY = {"F4": "F3", "F5": "F3", "P4": "P3", "P5": "P3"}
 ACCOMMODATION = Pick(
     {
         "U": 41,
@@ -1867,6 +1884,8 @@ class DemoCouncil:
             act = activity
             if act in ("F1", "P1") and age < 18:
                 act = "F2"
+            if d < ACTIVITY_SPLIT:
+                act = OLD_ACTIVITY.get(act, act)
             if in_touch == "YES":
                 last_contact = plus(d, -rng.randint(0, 60))
             elif in_touch in ("NO", "REFU"):
