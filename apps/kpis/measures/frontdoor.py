@@ -52,6 +52,28 @@ def contacts(ctx):
         yield from parts(contacts_in(ctx, basis), basis, num=Count("pk"))
 
 
+NOT_DECIDED = "not_decided"
+
+
+def decided_by_end(ctx: Ctx, basis: str) -> Q:
+    """Decided on or before the period end: a decision time before the first instant of the next month in
+    Europe/London (the period end is a local date, as the stored decided_date is). A contact with no
+    decision time is not decided, whatever outcome it carries. Reading the outcome only through this
+    keeps a month recomputed later the figure it was when the month ended."""
+    _, end = ctx.dt_window(basis)
+    return Q(decided_at__isnull=False, decided_at__lt=end)
+
+
+def outcome_at_end(ctx: Ctx, basis: str) -> Case:
+    """The outcome decided by the period end, else not_decided (a decided contact with no outcome recorded
+    is not_recorded)."""
+    return Case(
+        When(decided_by_end(ctx, basis), then=F("outcome")),
+        default=Value(NOT_DECIDED),
+        output_field=CharField(),
+    )
+
+
 @measure(
     "fd.contact_outcome",
     "Contact outcome",
@@ -60,28 +82,52 @@ def contacts(ctx):
     "none",
     [M, YTD],
     breakdowns=("outcome",),
-    definition="contacts received in period by decision outcome / contacts received in period",
+    definition="contacts received in the period (month; YTD: the financial year to date) by the outcome "
+    "decided on or before the period end (decision time before the first instant of the next month, "
+    "Europe/London) / contacts received in the period. Parts: csc_referral, early_help, information, nfa, "
+    "signposting, not_decided (no decision by the period end, the booklet's 'contacts received not "
+    "assessed in month'; also a contact with an outcome but no decision time) and not_recorded (decided "
+    "with no outcome); they sum to the contacts received, and a later decision never changes a past month",
 )
 def contact_outcome(ctx):
     for basis in (M, YTD):
-        yield from share_parts(contacts_in(ctx, basis), basis, dimension="outcome", breakdown=F("outcome"))
-
-
-@measure(
-    "fd.contact_conversion", "Contacts progressing to social care referral", S, Unit.PERCENT, "none", [M, YTD]
-)
-def contact_conversion(ctx):
-    for basis in (M, YTD):
-        yield from parts(
-            contacts_in(ctx, basis), basis, num=Count("pk", filter=Q(outcome="csc_referral")), den=Count("pk")
+        yield from share_parts(
+            contacts_in(ctx, basis), basis, dimension="outcome", breakdown=outcome_at_end(ctx, basis)
         )
 
 
-@measure("fd.contacts_undecided", "Contacts received not decided in month", S, Unit.PERCENT, "down", [M])
+@measure(
+    "fd.contact_conversion",
+    "Contacts progressing to social care referral",
+    S,
+    Unit.PERCENT,
+    "none",
+    [M, YTD],
+    definition="contacts received in the period (month; YTD) whose outcome 'referral to children's social "
+    "care' was decided on or before the period end (as fd.contact_outcome) / contacts received in the "
+    "period",
+)
+def contact_conversion(ctx):
+    for basis in (M, YTD):
+        csc = Q(outcome="csc_referral") & decided_by_end(ctx, basis)
+        yield from parts(contacts_in(ctx, basis), basis, num=Count("pk", filter=csc), den=Count("pk"))
+
+
+@measure(
+    "fd.contacts_undecided",
+    "Contacts received not decided in month",
+    S,
+    Unit.PERCENT,
+    "down",
+    [M, YTD],
+    definition="contacts received in the period (month; YTD) with no decision by the period end (no "
+    "decision time, or one on or after the first instant of the next month, Europe/London) / contacts "
+    "received in the period: fd.contact_outcome's not_decided part",
+)
 def contacts_undecided(ctx):
-    _, end = ctx.dt_window(M)
-    undecided = Q(decided_at__isnull=True) | Q(decided_at__gte=end)
-    yield from parts(contacts_in(ctx, M), M, num=Count("pk", filter=undecided), den=Count("pk"))
+    for basis in (M, YTD):
+        undecided = ~decided_by_end(ctx, basis)
+        yield from parts(contacts_in(ctx, basis), basis, num=Count("pk", filter=undecided), den=Count("pk"))
 
 
 @measure("fd.decision_24h", "Decision on contact within 24 hours", S, Unit.PERCENT, "up", [M, YTD])
