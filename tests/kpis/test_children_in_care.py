@@ -443,13 +443,33 @@ def test_reviews_in_time(figures, cic):
 
 @pytest.fixture
 def missing(cic):
+    """Missing and absent episodes around March 2018 (team: the open episode's, else the allocation, at the
+    start). From care: the recorded flag, else looked after (not V3/V4 short breaks only) at the start.
+
+        m1  C5  missing 03-05 -> 03-07   flag blank: in care -> from care       T1  offered, accepted
+        m2  C20 missing 02-27 -> 03-01   from home                              T2  offered, refused
+        m3  C20 missing 03-31 -> open    from home                              T2
+        m4  C1  absent  03-10 -> 03-11   from care                              T1
+        m5  C13 missing 03-20 -> 04-02   from care                              T3
+        m6  C4  missing 01-30 -> 03-31   from care                              T3  not offered
+        m7  C6  absent  03-15 -> 04-03   flag blank, short breaks only: home    T1
+        m8  C7  missing 03-31 -> open    flag blank, care ended 03-31: home     LA only
+        m9  C2  absent  03-01 -> 03-01   flag blank: in care -> from care       T2  offered, accepted
+        m10 C20 absent  02-28 -> 03-02   from home                              T2  not offered
+        m11 C12 missing 04-01 -> 04-01   from care (April)                      T2
+    """
     rows = [
-        ("m1", "C5", "missing", D(2018, 3, 5), D(2018, 3, 7), None, True, True),  # in care -> from care
+        ("m1", "C5", "missing", D(2018, 3, 5), D(2018, 3, 7), None, True, True),
         ("m2", "C20", "missing", D(2018, 2, 27), D(2018, 3, 1), False, True, False),
         ("m3", "C20", "missing", D(2018, 3, 31), None, False, None, None),
-        ("m4", "C1", "absent", D(2018, 3, 10), D(2018, 3, 11), True, None, None),  # absent: not counted
+        ("m4", "C1", "absent", D(2018, 3, 10), D(2018, 3, 11), True, None, None),
         ("m5", "C13", "missing", D(2018, 3, 20), D(2018, 4, 2), True, None, None),
         ("m6", "C4", "missing", D(2018, 1, 30), D(2018, 3, 31), True, False, None),
+        ("m7", "C6", "absent", D(2018, 3, 15), D(2018, 4, 3), None, None, None),
+        ("m8", "C7", "missing", D(2018, 3, 31), None, None, None, None),
+        ("m9", "C2", "absent", D(2018, 3, 1), D(2018, 3, 1), None, True, True),
+        ("m10", "C20", "absent", D(2018, 2, 28), D(2018, 3, 2), False, False, None),
+        ("m11", "C12", "missing", D(2018, 4, 1), D(2018, 4, 1), None, None, None),
     ]
     for eid, c, kind, start, end, from_care, offered, accepted in rows:
         MissingEpisode.objects.create(
@@ -464,36 +484,86 @@ def missing(cic):
         )
 
 
-def test_missing_episodes(figures, missing):
+MISSING_DIMS = ("source", "kind", "kind_source")
+
+
+def _split(f, org, dim, basis="month"):
+    return {bd: v for (b, o, d, bd), v in f.items() if (b, o, d) == (basis, org, dim)}
+
+
+def test_missing_episodes_booklet_layout(figures, missing):
+    """The booklet's 'Overall number of missing episodes': from home and from care, absent ones included."""
     f = figures("mis.episodes", P)
-    assert f[("month", "LA", "", "")] == (3, None)  # m1 m3 m5
-    assert f[("month", "LA", "source", "from_care")] == (2, None)
-    assert f[("month", "LA", "source", "from_home")] == (1, None)
-    assert f[("month", "T2", "", "")] == (1, None)  # C20 by allocation
-    assert f[("month", "T3", "source", "from_care")] == (1, None)  # C13 by allocation at 03-20
-    assert_parts_sum_to_whole(f, "month", "LA", "source")
+    assert f[("month", "LA", "", "")] == (
+        7,
+        None,
+    )  # m1 m3 m4 m5 m7 m8 m9 (m2 m6 m10 began earlier, m11 later)
+    assert _split(f, "LA", "source") == {"from_home": (3, None), "from_care": (4, None)}
+    assert _split(f, "LA", "kind") == {"missing": (4, None), "absent": (3, None)}
+    assert _split(f, "LA", "kind_source") == {
+        "missing|from_care": (2, None),  # m1 m5
+        "missing|from_home": (2, None),  # m3 m8
+        "absent|from_care": (2, None),  # m4 m9
+        "absent|from_home": (1, None),  # m7
+    }
+    assert f[("month", "T1", "", "")] == (3, None)  # m1 m4 m7
+    assert _split(f, "T1", "source") == {"from_care": (2, None), "from_home": (1, None)}
+    assert _split(f, "T1", "kind") == {"missing": (1, None), "absent": (2, None)}
+    assert f[("month", "T2", "", "")] == (2, None)  # m3 (C20) and m9 (C2), both by allocation
+    assert _split(f, "T2", "kind_source") == {"missing|from_home": (1, None), "absent|from_care": (1, None)}
+    assert f[("month", "T3", "source", "from_care")] == (1, None)  # m5: C13 by its episode on 03-20
+    assert f[("month", "SVC", "", "")] == (5, None)
+    assert f[("month", "SV2", "", "")] == (1, None)
+    for org in ("LA", "SVC", "SV2", "T1", "T2", "T3"):
+        for dim in MISSING_DIMS:
+            assert_parts_sum_to_whole(f, "month", org, dim)
+    april = figures("mis.episodes", "2018-04")
+    assert april[("month", "LA", "", "")] == (1, None)  # m11
+    assert _split(april, "LA", "source") == {"from_care": (1, None)}
 
 
 def test_missing_mean_length(figures, missing):
     f = figures("mis.mean_length", P)
-    # Ending in March: m1 2 days, m2 2 days (27 Feb -> 1 Mar 2018), m6 60 days (30 Jan -> 31 Mar).
-    assert f[("month", "LA", "", "")] == (64, 3)
-    assert f[("month", "LA", "source", "from_care")] == (62, 2)
-    assert f[("month", "LA", "source", "from_home")] == (2, 1)
+    # Ending in March: m1 2 days, m2 2 (27 Feb -> 1 Mar 2018), m4 1, m6 60 (30 Jan -> 31 Mar), m9 0 (same
+    # day), m10 2 (28 Feb -> 2 Mar).
+    assert f[("month", "LA", "", "")] == (67, 6)
+    assert _split(f, "LA", "source") == {"from_care": (63, 4), "from_home": (4, 2)}
+    assert _split(f, "LA", "kind") == {"missing": (64, 3), "absent": (3, 3)}
+    assert _split(f, "LA", "kind_source") == {
+        "missing|from_care": (62, 2),
+        "missing|from_home": (2, 1),
+        "absent|from_care": (1, 2),
+        "absent|from_home": (2, 1),
+    }
+    assert f[("month", "T1", "", "")] == (3, 2)  # m1 m4
+    assert f[("month", "T2", "", "")] == (4, 3)  # m2 m9 m10
     assert f[("month", "T3", "", "")] == (60, 1)
-    assert f[("month", "T1", "", "")] == (2, 1)
+    for org in ("LA", "T1", "T2"):
+        for dim in MISSING_DIMS:
+            parts = _split(f, org, dim).values()
+            assert sum(n for n, _ in parts) == f[("month", org, "", "")][0]
+            assert sum(d for _, d in parts) == f[("month", org, "", "")][1]
 
 
 def test_return_interviews(figures, missing):
     f = figures("mis.return_interview", P)
-    assert f[("month", "LA", "", "")] == (2, 3)  # m1 m2 offered, m6 not
-    assert f[("month", "LA", "source", "from_care")] == (1, 2)
-    assert f[("month", "LA", "source", "from_home")] == (1, 1)
+    assert f[("month", "LA", "", "")] == (3, 6)  # m1 m2 m9 offered; m4 m6 m10 not
+    assert _split(f, "LA", "source") == {"from_care": (2, 4), "from_home": (1, 2)}
+    assert _split(f, "LA", "kind") == {"missing": (2, 3), "absent": (1, 3)}
+    assert f[("month", "T2", "", "")] == (2, 3)
     a = figures("mis.return_interview_accepted", P)
-    assert a[("month", "LA", "", "")] == (1, 2)
+    assert a[("month", "LA", "", "")] == (2, 3)  # m1 m9 of m1 m2 m9
     assert a[("month", "LA", "source", "from_home")] == (0, 1)
+    assert a[("month", "LA", "kind", "absent")] == (1, 1)
     assert a[("month", "T1", "", "")] == (1, 1)
+    assert a[("month", "T2", "", "")] == (1, 2)
     assert a[("month", "T3", "", "")] == (0, 0)  # m6 was not offered: no value
+    for fig in (f, a):
+        for org in ("LA", "SVC", "T2"):
+            for dim in MISSING_DIMS:
+                parts = _split(fig, org, dim).values()
+                assert sum(n for n, _ in parts) == fig[("month", org, "", "")][0]
+                assert sum(d for _, d in parts) == fig[("month", org, "", "")][1]
 
 
 # --- 6a placement stability -----------------------------------------------------------------------------
