@@ -27,7 +27,12 @@ CASES = [
         lambda: CareEpisodeFactory(legal_status="Z9"),
         good=lambda: CareEpisodeFactory(legal_status="J3"),
     ),
-    Case("care_legal_status_valid", lambda: CareEpisodeFactory(legal_status=""), note="blank"),
+    Case(
+        "care_legal_status_valid",
+        lambda: CareEpisodeFactory(legal_status="c2"),
+        good=lambda: CareEpisodeFactory(legal_status=""),
+        note="blank is not recorded; codes are upper case",
+    ),
     Case(
         "care_cin_valid",
         lambda: CareEpisodeFactory(category_of_need="N9"),

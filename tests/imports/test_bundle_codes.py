@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from apps.care.models import CareLeaverStatus
+from apps.care.models import CareEpisode, CareLeaverStatus
 from apps.imports.models import ImportRun, ImportStatus
 from apps.imports.services import bundle_import
 
@@ -56,3 +56,34 @@ def test_unknown_activity_is_refused_with_file_row_and_column(la, tmp_path, bad)
     assert error["value"] == bad
     assert "unknown code" in error["reason"] and "F3" in error["reason"] and "0" in error["reason"]
     assert ImportRun.objects.get().status == ImportStatus.FAILED
+
+
+EPISODES = """episode_id,child_id,start_date,rne,legal_status,placement_type
+E1,Y1,2018-01-01,S,C2,U4
+E2,Y2,2018-02-01,S,,U6
+E3,Y3,2018-03-01,S,   ,U6
+"""
+
+
+def test_blank_legal_status_imports_as_not_recorded(la, tmp_path):
+    run = _import(tmp_path, {"children.csv": CHILDREN, "care_episodes.csv": EPISODES})
+    assert run.status == ImportStatus.SUCCEEDED, run.errors
+    stored = dict(CareEpisode.objects.values_list("episode_id", "legal_status"))
+    assert stored == {"E1": "C2", "E2": "", "E3": ""}  # whitespace only is blank too
+
+
+@pytest.mark.parametrize("bad", ["c2", "Z9", "V5"])
+def test_unknown_legal_status_is_refused_with_file_row_and_column(la, tmp_path, bad):
+    run = _import(
+        tmp_path, {"children.csv": CHILDREN, "care_episodes.csv": EPISODES.replace("S,,U6", f"S,{bad},U6")}
+    )
+    assert run.status == ImportStatus.FAILED
+    assert not CareEpisode.objects.exists()
+    [error] = run.errors
+    assert (error["file"], error["row"], error["column"], error["value"]) == (
+        "care_episodes.csv",
+        3,
+        "legal_status",
+        bad,
+    )
+    assert "unknown code" in error["reason"]

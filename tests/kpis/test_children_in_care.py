@@ -190,6 +190,11 @@ def refresh(kids):
     refresh_health_assessment_working_days(pks)
 
 
+def _split(f, org, dim, basis="month"):
+    """One breakdown's parts at one org unit: {breakdown value: (numerator, denominator)}."""
+    return {bd: v for (b, o, d, bd), v in f.items() if (b, o, d) == (basis, org, dim)}
+
+
 # --- the stock ------------------------------------------------------------------------------------------
 
 
@@ -222,6 +227,116 @@ def test_legal_status(figures, cic):
     assert f[("at_end", "T1", "legal_status", "C2")] == (1, 3)
     for org in ("LA", "SVC", "T1", "T3"):
         assert_parts_sum_to_whole(f, "at_end", org, "legal_status")
+
+
+@pytest.fixture
+def statuses(org):
+    """One child looked after at 2018-03-31 per legal status group, in the booklet's order, with blanks.
+
+    T1: S1 C1, S2 C2, S8 blank (episode starting on the last day), S10 V3 (left out)
+    T2: S3 V2, S4 E1 in A5 (adoptive), S5 E1 in U4 (awaiting), S11 V4 (left out),
+        S12 blank until 2018-03-31 then C2 (an L change on the last day)
+    T3: S6 L1 (UASC), S7 J1, S9 blank (UASC), S14 D1
+    S13 blank from 2018-04-01 (T1): April only.
+    """
+    kids = {}
+    rows = [
+        ("S1", "T1", [(D(2017, 5, 1), None, "S", "C1", "U4")]),
+        ("S2", "T1", [(D(2016, 5, 1), None, "S", "C2", "U6")]),
+        ("S3", "T2", [(D(2017, 9, 1), None, "S", "V2", "U4")]),
+        ("S4", "T2", [(D(2016, 1, 1), None, "S", "E1", "A5")]),
+        ("S5", "T2", [(D(2016, 2, 1), None, "S", "E1", "U4")]),
+        ("S6", "T3", [(D(2018, 3, 30), None, "S", "L1", "U6")]),
+        ("S7", "T3", [(D(2018, 2, 1), None, "S", "J1", "R5")]),
+        ("S8", "T1", [(D(2018, 3, 31), None, "S", "", "U6")]),
+        ("S9", "T3", [(D(2017, 8, 1), None, "S", "", "P2")]),
+        ("S10", "T1", [(D(2017, 1, 1), None, "S", "V3", "U6")]),
+        ("S11", "T2", [(D(2017, 1, 1), None, "S", "V4", "U6")]),
+        (
+            "S12",
+            "T2",
+            [(D(2017, 1, 1), D(2018, 3, 31), "S", "", "U4"), (D(2018, 3, 31), None, "L", "C2", "U4")],
+        ),
+        ("S13", "T1", [(D(2018, 4, 1), None, "S", "", "U4")]),
+        ("S14", "T3", [(D(2015, 1, 1), None, "S", "D1", "U4")]),
+    ]
+    for cid, team, eps in rows:
+        kids[cid] = Child.objects.create(
+            child_id=cid, sex="M", date_of_birth=D(2008, 1, 1), uasc=cid in ("S6", "S9")
+        )
+        episodes(
+            org,
+            kids[cid],
+            [
+                (start, end, rne, ls, place, "PR1", team, "X1" if end else "")
+                for start, end, rne, ls, place in eps
+            ],
+        )
+    refresh(kids)
+    return kids
+
+
+def test_legal_status_booklet_layout_with_not_recorded(figures, statuses):
+    f = figures("cla.legal_status", P)
+    assert f[("at_end", "LA", "", "")] == (11, 11)  # S1-S9, S12, S14 (S10 V3, S11 V4 left out; S13 later)
+    booklet = {
+        "C1": 1,  # interim care order
+        "C2": 2,  # full care order: S2, S12 (blank before its L change on the last day)
+        "V2": 1,  # section 20
+        "E1_adoptive": 1,  # placement order, in adoptive placement
+        "E1_other": 1,  # placement order, awaiting placement
+        "L1": 1,  # police protection
+        "remand_youth": 1,  # remanded to LA accommodation or youth detention
+        "not_recorded": 2,  # legal status has not been recorded: S8, S9
+        "other": 1,  # S14 D1 (freeing order), none of the booklet's rows
+    }
+    assert _split(f, "LA", "legal_status", "at_end") == {k: (n, 11) for k, n in booklet.items()}
+    assert _split(f, "T1", "legal_status", "at_end") == {"C1": (1, 3), "C2": (1, 3), "not_recorded": (1, 3)}
+    assert _split(f, "T2", "legal_status", "at_end") == {
+        "V2": (1, 4),
+        "E1_adoptive": (1, 4),
+        "E1_other": (1, 4),
+        "C2": (1, 4),
+    }
+    assert _split(f, "T3", "legal_status", "at_end") == {
+        "L1": (1, 4),
+        "remand_youth": (1, 4),
+        "not_recorded": (1, 4),
+        "other": (1, 4),
+    }
+    for org in ("LA", "SVC", "SV2", "T1", "T2", "T3"):
+        assert_parts_sum_to_whole(f, "at_end", org, "legal_status")
+    feb = figures("cla.legal_status", "2018-02")
+    assert feb[("at_end", "LA", "legal_status", "not_recorded")] == (2, 9)  # S9, S12 (S6 S8 not yet in care)
+    april = figures("cla.legal_status", "2018-04")
+    assert april[("at_end", "LA", "legal_status", "not_recorded")] == (3, 12)  # + S13
+    assert april[("at_end", "T1", "legal_status", "not_recorded")] == (2, 4)
+
+
+def test_blank_legal_status_is_looked_after_in_every_measure(figures, statuses):
+    c = figures("cla.count", P)
+    assert c[("at_end", "LA", "", "")] == (11, None)
+    assert c[("at_end", "T1", "", "")] == (3, None)  # S1 S2 S8 (S10 short breaks)
+    assert c[("at_end", "T2", "", "")] == (4, None)
+    assert c[("at_end", "T3", "", "")] == (4, None)
+    assert figures("cla.count_rate", P)[("at_end", "LA", "", "")] == (11, 0)  # no population: no value
+    for code in (
+        "cla.gender",
+        "cla.ethnicity",
+        "cla.age",
+        "cla.time_in_care",
+        "cla.caseholding",
+        "cla.placement_location",
+        "cla.placement_type",
+    ):
+        assert figures(code, P)[("at_end", "LA", "", "")] == (11, 11), code
+    assert figures("cla.ni62", P)[("r12", "LA", "", "")][1] == 11
+    assert figures("ps.placements_in_year", P)[("r12", "LA", "", "")][0] == 11
+    u = figures("uasc.count", P)
+    assert u[("at_end", "LA", "", "")] == (2, None)  # S6 L1, S9 blank
+    assert _split(u, "LA", "legal_status", "at_end") == {"L1": (1, None), "not_recorded": (1, None)}
+    assert _split(u, "T3", "legal_status", "at_end") == {"L1": (1, None), "not_recorded": (1, None)}
+    assert_parts_sum_to_whole(u, "at_end", "LA", "legal_status")
 
 
 def test_ni62(figures, cic):
@@ -485,10 +600,6 @@ def missing(cic):
 
 
 MISSING_DIMS = ("source", "kind", "kind_source")
-
-
-def _split(f, org, dim, basis="month"):
-    return {bd: v for (b, o, d, bd), v in f.items() if (b, o, d) == (basis, org, dim)}
 
 
 def test_missing_episodes_booklet_layout(figures, missing):

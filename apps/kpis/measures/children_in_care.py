@@ -2,7 +2,8 @@
 
 "Looked after at D" is a care episode open at D (start <= D < end), one per child (the latest-starting one if
 a history overlaps), leaving out children looked after only under an agreed series of short breaks (V3, V4),
-as the DfE does for its children-looked-after figures. A looked-after child is held by the team recorded on
+as the DfE does for its children-looked-after figures. An episode whose legal status is not recorded (blank)
+is looked after like any other and is cla.legal_status's not_recorded part. A looked-after child is held by the team recorded on
 the open episode, else the team holding the child's case (allocation) at the same date.
 
 Calendar-month arithmetic ("within 3 months", "30 months") is done in SQL on a month key
@@ -249,7 +250,8 @@ def placement_type_group(prefix: str = "") -> Case:
     "none",
     [END],
     definition="children looked after at period end (a care episode open at the period end; children looked "
-    "after only under a series of short breaks, V3/V4, are left out as in the DfE figures)",
+    "after only under a series of short breaks, V3/V4, are left out as in the DfE figures, for every "
+    "children-in-care measure; an episode whose legal status is not recorded (blank) counts)",
 )
 def cla_count(ctx):
     yield from parts(looked_after(ctx), END, num=Count("pk"))
@@ -277,10 +279,11 @@ def cla_count_rate(ctx):
     "none",
     [END],
     breakdowns=("legal_status",),
-    definition="looked after at period end by the legal status of the open episode / looked after: C1 interim "
-    "care order, C2 full care order, V2 section 20, E1_adoptive placement order in an adoptive placement "
-    "(A3-A6), E1_other placement order awaiting placement, L1 police protection, remand_youth (J1-J3, L2, "
-    "L3), other (D1 freeing order and any other code), not_recorded",
+    definition="looked after at period end (as cla.count) by the legal status of the open episode / looked "
+    "after: C1 interim care order, C2 full care order, V2 section 20, E1_adoptive placement order in an "
+    "adoptive placement (A3-A6), E1_other placement order awaiting placement, L1 police protection, "
+    "remand_youth (J1-J3, L2, L3), not_recorded (legal status blank: the booklet's 'legal status has not "
+    "been recorded'), other (D1 freeing order); the parts sum to the children looked after",
 )
 def cla_legal_status(ctx):
     yield from share_parts(looked_after(ctx), END, dimension="legal_status", breakdown=legal_status_group())
