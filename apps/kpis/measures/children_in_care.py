@@ -3,8 +3,8 @@
 "Looked after at D" is a care episode open at D (start <= D < end), one per child (the latest-starting one if
 a history overlaps), leaving out children looked after only under an agreed series of short breaks (V3, V4),
 as the DfE does for its children-looked-after figures. An episode whose legal status is not recorded (blank)
-is looked after like any other and is cla.legal_status's not_recorded part. A looked-after child is held by the team recorded on
-the open episode, else the team holding the child's case (allocation) at the same date.
+is looked after like any other and is cla.legal_status's not_recorded part. A looked-after child is held by
+the team recorded on the open episode, else the team holding the child's case (allocation) at the same date.
 
 Calendar-month arithmetic ("within 3 months", "30 months") is done in SQL on a month key
 (year * 12 + month) * 100 + day, so a date plus k months compares as key + 100 k (a day past the end of the
