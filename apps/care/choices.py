@@ -166,22 +166,33 @@ class InTouch(models.TextChoices):
 
 
 class Activity(models.TextChoices):
-    """OC3 main activity: F = full time, P = part time."""
+    """OC3 main activity (ACTIV) of every code year read: F = full time, P = part time. Training or
+    employment was F3/P3 until the code set split it into F4/P4 (training, apprenticeship) and F5/P5
+    (employment); both years' codes are accepted. "0" = not known (the LA is not in touch or does not know)."""
 
     F1 = "F1", "Higher education, full time"
     P1 = "P1", "Higher education, part time"
     F2 = "F2", "Other education, full time"
     P2 = "P2", "Other education, part time"
-    F4 = "F4", "Training or employment, full time"
-    P4 = "P4", "Training or employment, part time"
-    F5 = "F5", "NEET: illness/disability"
-    P5 = "P5", "NEET: other reasons"
-    G4 = "G4", "NEET: pregnancy or parenting"
-    G5 = "G5", "NEET: other circumstances"
-    G6 = "G6", "NEET: custody"
+    F3 = "F3", "Training or employment, full time (earlier code years)"
+    P3 = "P3", "Training or employment, part time (earlier code years)"
+    F4 = "F4", "Training or apprenticeship, full time"
+    P4 = "P4", "Training or apprenticeship, part time"
+    F5 = "F5", "Employment, full time"
+    P5 = "P5", "Employment, part time"
+    G4 = "G4", "NEET: illness or disability"
+    G5 = "G5", "NEET: other reasons"
+    G6 = "G6", "NEET: pregnancy or parenting"
+    NOT_KNOWN = "0", "Not known"
 
 
-EET_ACTIVITIES = ["F1", "P1", "F2", "P2", "F4", "P4"]
+# cl.eet and its split (catalogue section 8); cl.neet counts NEET_ACTIVITIES. "0" (not known) and blank are
+# neither: such a care leaver stays in cl.eet's denominator and is not NEET.
+HIGHER_EDUCATION = ["F1", "P1"]
+OTHER_EDUCATION = ["F2", "P2"]
+TRAINING_EMPLOYMENT = ["F3", "P3", "F4", "P4", "F5", "P5"]
+EET_ACTIVITIES = HIGHER_EDUCATION + OTHER_EDUCATION + TRAINING_EMPLOYMENT
+NEET_ACTIVITIES = ["G4", "G5", "G6"]
 
 
 class Accommodation(models.TextChoices):

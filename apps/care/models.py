@@ -30,7 +30,8 @@ class CareEpisode(models.Model):
     child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="care_episodes")
     start_date = models.DateField("start (DECOM)")
     rne = models.CharField("reason for new episode", max_length=1, choices=ReasonNewEpisode.choices)
-    legal_status = models.CharField(max_length=2, choices=LegalStatus.choices)
+    # Blank = not recorded: real extracts hold such episodes and cla.legal_status counts them as a part.
+    legal_status = models.CharField(max_length=2, choices=LegalStatus.choices, blank=True)
     category_of_need = models.CharField(max_length=2, choices=CategoryOfNeed.choices, blank=True)
     placement_type = models.CharField(max_length=3, choices=PlacementType.choices, blank=True)
     placement_provider = models.CharField(max_length=3, choices=PlacementProvider.choices, blank=True)
@@ -58,7 +59,7 @@ class CareEpisode(models.Model):
                 condition=code_in("rne", ReasonNewEpisode, blank_ok=False), name="care_rne_valid"
             ),
             models.CheckConstraint(
-                condition=code_in("legal_status", LegalStatus, blank_ok=False), name="care_legal_status_valid"
+                condition=code_in("legal_status", LegalStatus), name="care_legal_status_valid"
             ),
             models.CheckConstraint(
                 condition=code_in("category_of_need", CategoryOfNeed), name="care_cin_valid"

@@ -27,7 +27,12 @@ CASES = [
         lambda: CareEpisodeFactory(legal_status="Z9"),
         good=lambda: CareEpisodeFactory(legal_status="J3"),
     ),
-    Case("care_legal_status_valid", lambda: CareEpisodeFactory(legal_status=""), note="blank"),
+    Case(
+        "care_legal_status_valid",
+        lambda: CareEpisodeFactory(legal_status="c2"),
+        good=lambda: CareEpisodeFactory(legal_status=""),
+        note="blank is not recorded; codes are upper case",
+    ),
     Case(
         "care_cin_valid",
         lambda: CareEpisodeFactory(category_of_need="N9"),
@@ -117,8 +122,15 @@ CASES = [
     ),
     Case(
         "care_leaver_activity_valid",
-        lambda: CareLeaverStatusFactory(activity="F3"),
-        good=lambda: CareLeaverStatusFactory(activity="G6"),
+        lambda: CareLeaverStatusFactory(activity="F6"),
+        good=lambda: CareLeaverStatusFactory(activity="F3"),
+        note="F3 is an earlier code year's",
+    ),
+    Case(
+        "care_leaver_activity_valid",
+        lambda: CareLeaverStatusFactory(activity="00"),
+        good=lambda: CareLeaverStatusFactory(activity="0"),
+        note="0 is not known",
     ),
     Case(
         "care_leaver_accommodation_valid",

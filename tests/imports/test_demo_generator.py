@@ -137,3 +137,16 @@ def test_generated_council_round_trips_through_an_empty_database(bundle, tmp_pat
     assert names == sorted(p.name for p in second.iterdir()) and "contacts.csv" in names
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_medium_council_records_every_code_year_and_blank_legal_statuses(tmp_path):
+    """The codes real extracts hold: OC3 activities of the earlier code years (F3/P3) and the later (F5/P5),
+    0 (not known), and care episodes whose legal status is not recorded."""
+    folder = tmp_path / "medium"
+    generate_bundle(folder, size="medium", seed=7, today=TODAY, end=END)
+    activities = {r["activity"] for r in read(folder, "care_leavers")}
+    assert {"F3", "P3", "F4", "P4", "F5", "P5", "0"} <= activities
+    episodes = read(folder, "care_episodes")
+    blank = [r for r in episodes if not r["legal_status"]]
+    assert 0 < len(blank) < len(episodes) / 100
+    assert consistency_errors(folder, today=TODAY) == []

@@ -3,7 +3,7 @@
 
 Young people (age at 2018-03-31; team = allocation open at the end):
   A  18 (born 2000-03-31: birthday on the last day)  former_relevant  T1  care leaver
-  B  17 (born 2000-04-01: 18 the day after)          former_relevant  T1  too young: not a care leaver
+  B  17 (born 2000-04-01: 18 the day after)          former_relevant  T1  too young: not a care leaver (NEET)
   C  19  blank eligibility                                            T2  care leaver
   D  20  former_relevant, in_touch DIED                               T1  excluded everywhere
   E  22 (born 1996-02-29)  former_relevant, no allocation             LA  care leaver (LA only)
@@ -63,7 +63,7 @@ def leavers(org):
         pathway_plan_review_date=date(2017, 10, 1),
     )
     b = young("B", date(2000, 4, 1), "T1")
-    status(b, date(2018, 3, 1), eligibility="former_relevant", activity="F5", in_touch="YES")
+    status(b, date(2018, 3, 1), eligibility="former_relevant", activity="G4", in_touch="YES")
     c = young("C", date(1999, 1, 15), "T2")
     status(
         c,
@@ -152,12 +152,12 @@ def test_count_by_age(figures, leavers):
 
 def test_eet(figures, leavers):
     f = figures("cl.eet", P)
-    assert f[(E, "LA", "", "")] == (3, 5)  # A F1, C F4, G F2 (E P5, L blank)
+    assert f[(E, "LA", "", "")] == (4, 5)  # A F1, C F4, E P5, G F2 (L blank)
     assert f[(E, "T2", "", "")] == (1, 2)  # C
     assert f[(E, "T1", "", "")] == (1, 1)
     assert f[(E, "LA", "eet_type", "higher_education")] == (1, 5)
     assert f[(E, "LA", "eet_type", "other_education")] == (1, 5)
-    assert f[(E, "LA", "eet_type", "training_employment")] == (1, 5)
+    assert f[(E, "LA", "eet_type", "training_employment")] == (2, 5)  # C F4, E P5 (part-time employment)
     assert f[(E, "T2", "eet_type", "training_employment")] == (1, 2)
     for org in ("LA", "SVC", "T2", "SV2"):
         assert_parts_sum_to_whole(f, E, org, "eet_type")
@@ -200,17 +200,88 @@ def test_university(figures, leavers):
 
 def test_neet(figures, leavers):
     f = figures("cl.neet", P)
-    # B 17 F5 (T1), E 22 P5 (LA), H 19 qualifying G6 (T2). Not: D died, F 26, J no DOB, M 15, G's old G6.
-    assert f[(E, "LA", "", "")] == (3, None)
+    # B 17 G4 (T1), H 19 qualifying G6 (T2). Not: E's P5 (employment), D died, F 26, J no DOB, M 15, G's
+    # superseded G6.
+    assert f[(E, "LA", "", "")] == (2, None)
     assert f[(E, "T1", "", "")] == (1, None)
     assert f[(E, "T2", "", "")] == (1, None)
     assert f[(E, "SVC", "", "")] == (2, None)
     assert f[(E, "T3", "", "")] == (0, None)
-    assert f[(E, "LA", "activity", "F5")] == (1, None)
-    assert f[(E, "LA", "activity", "P5")] == (1, None)
+    assert f[(E, "LA", "activity", "G4")] == (1, None)
     assert f[(E, "LA", "activity", "G6")] == (1, None)
+    assert (E, "LA", "activity", "P5") not in f
     for org in ("LA", "SVC", "T1"):
         assert_parts_sum_to_whole(f, E, org, "activity")
+
+
+@pytest.fixture
+def code_years(org):
+    """Former relevant young people aged 19 at 2018-03-31 (born 1998-06-01), one per activity code, each on
+    an allocation: every code year's EET codes, 0 (not known) and a NEET code.
+
+        T1: Y1 F3 (dated the period end; an older G5 superseded), Y2 P3, Y3 F5 (then 0 from 2018-04-01)
+        T2: Y4 P5, Y5 F4, Y6 P4, Y7 0
+        T3: Y8 0, Y9 G5, Y10 F1, Y11 P2
+    """
+
+    def young(cid, team, *statuses):
+        child = Child.objects.create(child_id=cid, sex="M", date_of_birth=date(1998, 6, 1))
+        Allocation.objects.create(
+            allocation_id=f"al-{cid}", child=child, team=org[team], start_date=date(2016, 1, 1)
+        )
+        for on, activity in statuses:
+            CareLeaverStatus.objects.create(
+                child=child, status_date=on, eligibility="former_relevant", in_touch="YES", activity=activity
+            )
+
+    march = date(2018, 3, 1)
+    young("Y1", "T1", (date(2017, 12, 1), "G5"), (date(2018, 3, 31), "F3"))
+    young("Y2", "T1", (march, "P3"))
+    young("Y3", "T1", (march, "F5"), (date(2018, 4, 1), "0"))
+    young("Y4", "T2", (march, "P5"))
+    young("Y5", "T2", (march, "F4"))
+    young("Y6", "T2", (march, "P4"))
+    young("Y7", "T2", (march, "0"))
+    young("Y8", "T3", (march, "0"))
+    young("Y9", "T3", (march, "G5"))
+    young("Y10", "T3", (march, "F1"))
+    young("Y11", "T3", (march, "P2"))
+
+
+def test_eet_counts_every_code_year(figures, code_years):
+    f = figures("cl.eet", P)
+    # EET: Y1-Y6, Y10, Y11; not: Y7 Y8 (0, not known: still in the denominator), Y9 (G5).
+    assert f[(E, "LA", "", "")] == (8, 11)
+    assert f[(E, "T1", "", "")] == (3, 3)
+    assert f[(E, "T2", "", "")] == (3, 4)
+    assert f[(E, "T3", "", "")] == (2, 4)
+    assert f[(E, "SVC", "", "")] == (6, 7)
+    assert f[(E, "LA", "eet_type", "training_employment")] == (6, 11)  # F3 P3 F5 P5 F4 P4
+    assert f[(E, "LA", "eet_type", "higher_education")] == (1, 11)
+    assert f[(E, "LA", "eet_type", "other_education")] == (1, 11)
+    assert f[(E, "T1", "eet_type", "training_employment")] == (3, 3)
+    assert f[(E, "T2", "eet_type", "training_employment")] == (3, 4)
+    assert f[(E, "T3", "eet_type", "higher_education")] == (1, 4)
+    assert (E, "T3", "eet_type", "training_employment") not in f
+    for org in ("LA", "SVC", "SV2", "T1", "T2", "T3"):
+        assert_parts_sum_to_whole(f, E, org, "eet_type")
+    april = figures("cl.eet", "2018-04")
+    assert april[(E, "LA", "", "")] == (7, 11)  # Y3 is 0 (not known) from 2018-04-01
+    assert april[(E, "T1", "", "")] == (2, 3)
+    assert april[(E, "T1", "eet_type", "training_employment")] == (2, 3)
+
+
+def test_neet_leaves_out_employment_and_not_known(figures, code_years):
+    f = figures("cl.neet", P)
+    assert f[(E, "LA", "", "")] == (1, None)  # Y9 G5 only; Y1's G5 is superseded on the period end
+    assert f[(E, "T1", "", "")] == (0, None)
+    assert f[(E, "T2", "", "")] == (0, None)
+    assert f[(E, "T3", "", "")] == (1, None)
+    assert f[(E, "LA", "activity", "G5")] == (1, None)
+    assert_parts_sum_to_whole(f, E, "LA", "activity")
+    before = figures("cl.neet", "2018-02")
+    assert before[(E, "T1", "", "")] == (1, None)  # Y1 was G5 until 2018-03-31
+    assert before[(E, "LA", "", "")] == (1, None)  # the others' statuses are dated 2018-03-01
 
 
 def test_pathway_plan(figures, leavers):

@@ -190,6 +190,11 @@ def refresh(kids):
     refresh_health_assessment_working_days(pks)
 
 
+def _split(f, org, dim, basis="month"):
+    """One breakdown's parts at one org unit: {breakdown value: (numerator, denominator)}."""
+    return {bd: v for (b, o, d, bd), v in f.items() if (b, o, d) == (basis, org, dim)}
+
+
 # --- the stock ------------------------------------------------------------------------------------------
 
 
@@ -222,6 +227,116 @@ def test_legal_status(figures, cic):
     assert f[("at_end", "T1", "legal_status", "C2")] == (1, 3)
     for org in ("LA", "SVC", "T1", "T3"):
         assert_parts_sum_to_whole(f, "at_end", org, "legal_status")
+
+
+@pytest.fixture
+def statuses(org):
+    """One child looked after at 2018-03-31 per legal status group, in the booklet's order, with blanks.
+
+    T1: S1 C1, S2 C2, S8 blank (episode starting on the last day), S10 V3 (left out)
+    T2: S3 V2, S4 E1 in A5 (adoptive), S5 E1 in U4 (awaiting), S11 V4 (left out),
+        S12 blank until 2018-03-31 then C2 (an L change on the last day)
+    T3: S6 L1 (UASC), S7 J1, S9 blank (UASC), S14 D1
+    S13 blank from 2018-04-01 (T1): April only.
+    """
+    kids = {}
+    rows = [
+        ("S1", "T1", [(D(2017, 5, 1), None, "S", "C1", "U4")]),
+        ("S2", "T1", [(D(2016, 5, 1), None, "S", "C2", "U6")]),
+        ("S3", "T2", [(D(2017, 9, 1), None, "S", "V2", "U4")]),
+        ("S4", "T2", [(D(2016, 1, 1), None, "S", "E1", "A5")]),
+        ("S5", "T2", [(D(2016, 2, 1), None, "S", "E1", "U4")]),
+        ("S6", "T3", [(D(2018, 3, 30), None, "S", "L1", "U6")]),
+        ("S7", "T3", [(D(2018, 2, 1), None, "S", "J1", "R5")]),
+        ("S8", "T1", [(D(2018, 3, 31), None, "S", "", "U6")]),
+        ("S9", "T3", [(D(2017, 8, 1), None, "S", "", "P2")]),
+        ("S10", "T1", [(D(2017, 1, 1), None, "S", "V3", "U6")]),
+        ("S11", "T2", [(D(2017, 1, 1), None, "S", "V4", "U6")]),
+        (
+            "S12",
+            "T2",
+            [(D(2017, 1, 1), D(2018, 3, 31), "S", "", "U4"), (D(2018, 3, 31), None, "L", "C2", "U4")],
+        ),
+        ("S13", "T1", [(D(2018, 4, 1), None, "S", "", "U4")]),
+        ("S14", "T3", [(D(2015, 1, 1), None, "S", "D1", "U4")]),
+    ]
+    for cid, team, eps in rows:
+        kids[cid] = Child.objects.create(
+            child_id=cid, sex="M", date_of_birth=D(2008, 1, 1), uasc=cid in ("S6", "S9")
+        )
+        episodes(
+            org,
+            kids[cid],
+            [
+                (start, end, rne, ls, place, "PR1", team, "X1" if end else "")
+                for start, end, rne, ls, place in eps
+            ],
+        )
+    refresh(kids)
+    return kids
+
+
+def test_legal_status_booklet_layout_with_not_recorded(figures, statuses):
+    f = figures("cla.legal_status", P)
+    assert f[("at_end", "LA", "", "")] == (11, 11)  # S1-S9, S12, S14 (S10 V3, S11 V4 left out; S13 later)
+    booklet = {
+        "C1": 1,  # interim care order
+        "C2": 2,  # full care order: S2, S12 (blank before its L change on the last day)
+        "V2": 1,  # section 20
+        "E1_adoptive": 1,  # placement order, in adoptive placement
+        "E1_other": 1,  # placement order, awaiting placement
+        "L1": 1,  # police protection
+        "remand_youth": 1,  # remanded to LA accommodation or youth detention
+        "not_recorded": 2,  # legal status has not been recorded: S8, S9
+        "other": 1,  # S14 D1 (freeing order), none of the booklet's rows
+    }
+    assert _split(f, "LA", "legal_status", "at_end") == {k: (n, 11) for k, n in booklet.items()}
+    assert _split(f, "T1", "legal_status", "at_end") == {"C1": (1, 3), "C2": (1, 3), "not_recorded": (1, 3)}
+    assert _split(f, "T2", "legal_status", "at_end") == {
+        "V2": (1, 4),
+        "E1_adoptive": (1, 4),
+        "E1_other": (1, 4),
+        "C2": (1, 4),
+    }
+    assert _split(f, "T3", "legal_status", "at_end") == {
+        "L1": (1, 4),
+        "remand_youth": (1, 4),
+        "not_recorded": (1, 4),
+        "other": (1, 4),
+    }
+    for org in ("LA", "SVC", "SV2", "T1", "T2", "T3"):
+        assert_parts_sum_to_whole(f, "at_end", org, "legal_status")
+    feb = figures("cla.legal_status", "2018-02")
+    assert feb[("at_end", "LA", "legal_status", "not_recorded")] == (2, 9)  # S9, S12 (S6 S8 not yet in care)
+    april = figures("cla.legal_status", "2018-04")
+    assert april[("at_end", "LA", "legal_status", "not_recorded")] == (3, 12)  # + S13
+    assert april[("at_end", "T1", "legal_status", "not_recorded")] == (2, 4)
+
+
+def test_blank_legal_status_is_looked_after_in_every_measure(figures, statuses):
+    c = figures("cla.count", P)
+    assert c[("at_end", "LA", "", "")] == (11, None)
+    assert c[("at_end", "T1", "", "")] == (3, None)  # S1 S2 S8 (S10 short breaks)
+    assert c[("at_end", "T2", "", "")] == (4, None)
+    assert c[("at_end", "T3", "", "")] == (4, None)
+    assert figures("cla.count_rate", P)[("at_end", "LA", "", "")] == (11, 0)  # no population: no value
+    for code in (
+        "cla.gender",
+        "cla.ethnicity",
+        "cla.age",
+        "cla.time_in_care",
+        "cla.caseholding",
+        "cla.placement_location",
+        "cla.placement_type",
+    ):
+        assert figures(code, P)[("at_end", "LA", "", "")] == (11, 11), code
+    assert figures("cla.ni62", P)[("r12", "LA", "", "")][1] == 11
+    assert figures("ps.placements_in_year", P)[("r12", "LA", "", "")][0] == 11
+    u = figures("uasc.count", P)
+    assert u[("at_end", "LA", "", "")] == (2, None)  # S6 L1, S9 blank
+    assert _split(u, "LA", "legal_status", "at_end") == {"L1": (1, None), "not_recorded": (1, None)}
+    assert _split(u, "T3", "legal_status", "at_end") == {"L1": (1, None), "not_recorded": (1, None)}
+    assert_parts_sum_to_whole(u, "at_end", "LA", "legal_status")
 
 
 def test_ni62(figures, cic):
@@ -443,13 +558,33 @@ def test_reviews_in_time(figures, cic):
 
 @pytest.fixture
 def missing(cic):
+    """Missing and absent episodes around March 2018 (team: the open episode's, else the allocation, at the
+    start). From care: the recorded flag, else looked after (not V3/V4 short breaks only) at the start.
+
+        m1  C5  missing 03-05 -> 03-07   flag blank: in care -> from care       T1  offered, accepted
+        m2  C20 missing 02-27 -> 03-01   from home                              T2  offered, refused
+        m3  C20 missing 03-31 -> open    from home                              T2
+        m4  C1  absent  03-10 -> 03-11   from care                              T1
+        m5  C13 missing 03-20 -> 04-02   from care                              T3
+        m6  C4  missing 01-30 -> 03-31   from care                              T3  not offered
+        m7  C6  absent  03-15 -> 04-03   flag blank, short breaks only: home    T1
+        m8  C7  missing 03-31 -> open    flag blank, care ended 03-31: home     LA only
+        m9  C2  absent  03-01 -> 03-01   flag blank: in care -> from care       T2  offered, accepted
+        m10 C20 absent  02-28 -> 03-02   from home                              T2  not offered
+        m11 C12 missing 04-01 -> 04-01   from care (April)                      T2
+    """
     rows = [
-        ("m1", "C5", "missing", D(2018, 3, 5), D(2018, 3, 7), None, True, True),  # in care -> from care
+        ("m1", "C5", "missing", D(2018, 3, 5), D(2018, 3, 7), None, True, True),
         ("m2", "C20", "missing", D(2018, 2, 27), D(2018, 3, 1), False, True, False),
         ("m3", "C20", "missing", D(2018, 3, 31), None, False, None, None),
-        ("m4", "C1", "absent", D(2018, 3, 10), D(2018, 3, 11), True, None, None),  # absent: not counted
+        ("m4", "C1", "absent", D(2018, 3, 10), D(2018, 3, 11), True, None, None),
         ("m5", "C13", "missing", D(2018, 3, 20), D(2018, 4, 2), True, None, None),
         ("m6", "C4", "missing", D(2018, 1, 30), D(2018, 3, 31), True, False, None),
+        ("m7", "C6", "absent", D(2018, 3, 15), D(2018, 4, 3), None, None, None),
+        ("m8", "C7", "missing", D(2018, 3, 31), None, None, None, None),
+        ("m9", "C2", "absent", D(2018, 3, 1), D(2018, 3, 1), None, True, True),
+        ("m10", "C20", "absent", D(2018, 2, 28), D(2018, 3, 2), False, False, None),
+        ("m11", "C12", "missing", D(2018, 4, 1), D(2018, 4, 1), None, None, None),
     ]
     for eid, c, kind, start, end, from_care, offered, accepted in rows:
         MissingEpisode.objects.create(
@@ -464,36 +599,82 @@ def missing(cic):
         )
 
 
-def test_missing_episodes(figures, missing):
+MISSING_DIMS = ("source", "kind", "kind_source")
+
+
+def test_missing_episodes_booklet_layout(figures, missing):
+    """The booklet's 'Overall number of missing episodes': from home and from care, absent ones included."""
     f = figures("mis.episodes", P)
-    assert f[("month", "LA", "", "")] == (3, None)  # m1 m3 m5
-    assert f[("month", "LA", "source", "from_care")] == (2, None)
-    assert f[("month", "LA", "source", "from_home")] == (1, None)
-    assert f[("month", "T2", "", "")] == (1, None)  # C20 by allocation
-    assert f[("month", "T3", "source", "from_care")] == (1, None)  # C13 by allocation at 03-20
-    assert_parts_sum_to_whole(f, "month", "LA", "source")
+    assert f[("month", "LA", "", "")] == (
+        7,
+        None,
+    )  # m1 m3 m4 m5 m7 m8 m9 (m2 m6 m10 began earlier, m11 later)
+    assert _split(f, "LA", "source") == {"from_home": (3, None), "from_care": (4, None)}
+    assert _split(f, "LA", "kind") == {"missing": (4, None), "absent": (3, None)}
+    assert _split(f, "LA", "kind_source") == {
+        "missing|from_care": (2, None),  # m1 m5
+        "missing|from_home": (2, None),  # m3 m8
+        "absent|from_care": (2, None),  # m4 m9
+        "absent|from_home": (1, None),  # m7
+    }
+    assert f[("month", "T1", "", "")] == (3, None)  # m1 m4 m7
+    assert _split(f, "T1", "source") == {"from_care": (2, None), "from_home": (1, None)}
+    assert _split(f, "T1", "kind") == {"missing": (1, None), "absent": (2, None)}
+    assert f[("month", "T2", "", "")] == (2, None)  # m3 (C20) and m9 (C2), both by allocation
+    assert _split(f, "T2", "kind_source") == {"missing|from_home": (1, None), "absent|from_care": (1, None)}
+    assert f[("month", "T3", "source", "from_care")] == (1, None)  # m5: C13 by its episode on 03-20
+    assert f[("month", "SVC", "", "")] == (5, None)
+    assert f[("month", "SV2", "", "")] == (1, None)
+    for org in ("LA", "SVC", "SV2", "T1", "T2", "T3"):
+        for dim in MISSING_DIMS:
+            assert_parts_sum_to_whole(f, "month", org, dim)
+    april = figures("mis.episodes", "2018-04")
+    assert april[("month", "LA", "", "")] == (1, None)  # m11
+    assert _split(april, "LA", "source") == {"from_care": (1, None)}
 
 
 def test_missing_mean_length(figures, missing):
     f = figures("mis.mean_length", P)
-    # Ending in March: m1 2 days, m2 2 days (27 Feb -> 1 Mar 2018), m6 60 days (30 Jan -> 31 Mar).
-    assert f[("month", "LA", "", "")] == (64, 3)
-    assert f[("month", "LA", "source", "from_care")] == (62, 2)
-    assert f[("month", "LA", "source", "from_home")] == (2, 1)
+    # Ending in March: m1 2 days, m2 2 (27 Feb -> 1 Mar 2018), m4 1, m6 60 (30 Jan -> 31 Mar), m9 0 (same
+    # day), m10 2 (28 Feb -> 2 Mar).
+    assert f[("month", "LA", "", "")] == (67, 6)
+    assert _split(f, "LA", "source") == {"from_care": (63, 4), "from_home": (4, 2)}
+    assert _split(f, "LA", "kind") == {"missing": (64, 3), "absent": (3, 3)}
+    assert _split(f, "LA", "kind_source") == {
+        "missing|from_care": (62, 2),
+        "missing|from_home": (2, 1),
+        "absent|from_care": (1, 2),
+        "absent|from_home": (2, 1),
+    }
+    assert f[("month", "T1", "", "")] == (3, 2)  # m1 m4
+    assert f[("month", "T2", "", "")] == (4, 3)  # m2 m9 m10
     assert f[("month", "T3", "", "")] == (60, 1)
-    assert f[("month", "T1", "", "")] == (2, 1)
+    for org in ("LA", "T1", "T2"):
+        for dim in MISSING_DIMS:
+            parts = _split(f, org, dim).values()
+            assert sum(n for n, _ in parts) == f[("month", org, "", "")][0]
+            assert sum(d for _, d in parts) == f[("month", org, "", "")][1]
 
 
 def test_return_interviews(figures, missing):
     f = figures("mis.return_interview", P)
-    assert f[("month", "LA", "", "")] == (2, 3)  # m1 m2 offered, m6 not
-    assert f[("month", "LA", "source", "from_care")] == (1, 2)
-    assert f[("month", "LA", "source", "from_home")] == (1, 1)
+    assert f[("month", "LA", "", "")] == (3, 6)  # m1 m2 m9 offered; m4 m6 m10 not
+    assert _split(f, "LA", "source") == {"from_care": (2, 4), "from_home": (1, 2)}
+    assert _split(f, "LA", "kind") == {"missing": (2, 3), "absent": (1, 3)}
+    assert f[("month", "T2", "", "")] == (2, 3)
     a = figures("mis.return_interview_accepted", P)
-    assert a[("month", "LA", "", "")] == (1, 2)
+    assert a[("month", "LA", "", "")] == (2, 3)  # m1 m9 of m1 m2 m9
     assert a[("month", "LA", "source", "from_home")] == (0, 1)
+    assert a[("month", "LA", "kind", "absent")] == (1, 1)
     assert a[("month", "T1", "", "")] == (1, 1)
+    assert a[("month", "T2", "", "")] == (1, 2)
     assert a[("month", "T3", "", "")] == (0, 0)  # m6 was not offered: no value
+    for fig in (f, a):
+        for org in ("LA", "SVC", "T2"):
+            for dim in MISSING_DIMS:
+                parts = _split(fig, org, dim).values()
+                assert sum(n for n, _ in parts) == fig[("month", org, "", "")][0]
+                assert sum(d for _, d in parts) == fig[("month", org, "", "")][1]
 
 
 # --- 6a placement stability -----------------------------------------------------------------------------

@@ -30,6 +30,7 @@ def data(org):
             received_at=datetime(2018, 3, day, 9, tzinfo=LDN),
             team=org["T1"],
             outcome="nfa",
+            decided_at=datetime(2018, 3, day, 10, tzinfo=LDN),  # decided in March: counts as nfa
         )
     return child
 

@@ -335,7 +335,7 @@ FILES: tuple[FileSpec, ...] = (
             CHILD,
             C("start_date", "date", required=True),
             code("rne", ReasonNewEpisode, required=True),
-            code("legal_status", LegalStatus, required=True),
+            code("legal_status", LegalStatus),  # blank = not recorded (cla.legal_status counts it)
             code("category_of_need", CategoryOfNeed),
             code("placement_type", PlacementType),
             code("placement_provider", PlacementProvider),

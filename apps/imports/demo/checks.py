@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 from pathlib import Path
 
+from apps.care.choices import EET_ACTIVITIES
 from apps.core.workdays import working_days_between
 from apps.imports.bundle.spec import FILES
 
@@ -265,8 +266,7 @@ def summary(folder: Path) -> dict:
     current = [r for r in latest if r["in_touch"] != "NREQ"]
     out["care_leavers"] = len(current)
     out["cl_in_touch_%"] = pct(sum(r["in_touch"] == "YES" for r in current), len(current))
-    eet = ("F1", "P1", "F2", "P2", "F4", "P4")
-    out["cl_eet_%"] = pct(sum(r["activity"] in eet for r in current), len(current))
+    out["cl_eet_%"] = pct(sum(r["activity"] in EET_ACTIVITIES for r in current), len(current))
     out["cl_suitable_%"] = pct(sum(r["accommodation_suitable"] == "Y" for r in current), len(current))
     mis = in_year(read(folder, "missing_episodes"), "start_date")
     out["missing_per_month"] = {

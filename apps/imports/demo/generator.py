@@ -278,8 +278,29 @@ CARE_ENTRY_AGE = Pick(
 )
 IN_TOUCH = Pick({"YES": 86, "NO": 6, "REFU": 3, "RHOM": 4, "DIED": 0.2})
 ACTIVITY = Pick(
-    {"F1": 10, "P1": 3, "F2": 20, "P2": 8, "F4": 8, "P4": 5, "P5": 22, "G5": 10, "F5": 6, "G4": 6, "G6": 2}
+    {
+        "F1": 9,
+        "P1": 3,
+        "F2": 19,
+        "P2": 7,
+        "F4": 5,
+        "P4": 3,
+        "F5": 5,
+        "P5": 3,
+        "G4": 8,
+        "G5": 28,
+        "G6": 7,
+        "0": 3,
+    }
 )
+# The shares of episodes whose legal status is left blank: (open current episodes, the others). The booklet
+# has 1 of 336 children in care.
+LEGAL_STATUS_NOT_RECORDED = (0.01, 0.002)
+# The OC3 code year in which training or employment (F3/P3) split into F4/P4 and F5/P5: a status dated
+# before it is recorded with the older codes, as a real history spanning the change is.
+ACTIVITY_SPLIT = date(2019, 4, 1)
+OLD_ACTIVITY = {"F4": "F3", "F5": "F3", "P4": "P3", "P5": "P3"}
+OLD_ACTIVITY_CODES = 0.1
 ACCOMMODATION = Pick(
     {
         "U": 41,
@@ -1695,6 +1716,11 @@ class DemoCouncil:
             if rne in ("P", "T", "B", "U"):
                 rpc = (RPC_NEW if d >= date(2023, 4, 1) else RPC_OLD)(rng)
             team = self.team(k, "SVC-OU") if self.age(k, d) >= 16 else self.team(k, "SVC-CIC")
+            # Real extracts hold a few episodes whose legal status is not recorded, most of them current.
+            if rng.random() < (
+                LEGAL_STATUS_NOT_RECORDED[0] if last and end is None else LEGAL_STATUS_NOT_RECORDED[1]
+            ):
+                ls = ""
             self.out(
                 k,
                 "care_episodes",
@@ -1851,6 +1877,8 @@ class DemoCouncil:
         service_end = birthday(k.dob, 21 if rng.random() < 0.6 else 25)
         in_touch = IN_TOUCH(rng)
         activity = ACTIVITY(rng)
+        # Some records stay on the earlier code list after the split (a system not yet updated).
+        old_codes = rng.random() < OLD_ACTIVITY_CODES
         accommodation = (
             "Z" if rng.random() < 0.5 and k.rows and self.last_rec(k) == "E17" else ACCOMMODATION(rng)
         )
@@ -1867,6 +1895,8 @@ class DemoCouncil:
             act = activity
             if act in ("F1", "P1") and age < 18:
                 act = "F2"
+            if d < ACTIVITY_SPLIT or old_codes:
+                act = OLD_ACTIVITY.get(act, act)
             if in_touch == "YES":
                 last_contact = plus(d, -rng.randint(0, 60))
             elif in_touch in ("NO", "REFU"):

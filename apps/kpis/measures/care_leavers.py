@@ -23,7 +23,13 @@ from datetime import timedelta
 
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
 
-from apps.care.choices import EET_ACTIVITIES
+from apps.care.choices import (
+    EET_ACTIVITIES,
+    HIGHER_EDUCATION,
+    NEET_ACTIVITIES,
+    OTHER_EDUCATION,
+    TRAINING_EMPLOYMENT,
+)
 from apps.care.models import CareLeaverStatus
 from apps.core.workdays import years_before
 
@@ -35,9 +41,8 @@ S = "8"
 END = Basis.AT_END
 
 NOT_SERVED = ["DIED", "NREQ"]
-NEET_ACTIVITIES = ["F5", "P5", "G4", "G5", "G6"]
 CL_AGES = [("18", 18, 18), ("19", 19, 19), ("20", 20, 20), ("21", 21, 21), ("22+", 22, None)]
-UNIVERSITY = ["F1", "P1"]
+UNIVERSITY = HIGHER_EDUCATION
 
 
 def latest_statuses(ctx: Ctx):
@@ -96,9 +101,9 @@ def cl_count(ctx):
 
 def eet_type():
     return Case(
-        When(activity__in=["F1", "P1"], then=Value("higher_education")),
-        When(activity__in=["F2", "P2"], then=Value("other_education")),
-        When(activity__in=["F4", "P4"], then=Value("training_employment")),
+        When(activity__in=HIGHER_EDUCATION, then=Value("higher_education")),
+        When(activity__in=OTHER_EDUCATION, then=Value("other_education")),
+        When(activity__in=TRAINING_EMPLOYMENT, then=Value("training_employment")),
         output_field=CharField(),
     )
 
@@ -111,9 +116,11 @@ def eet_type():
     "up",
     [END],
     breakdowns=("eet_type",),
-    definition="Care leavers 18-25 at period end whose latest activity is EET (OC3 F1 P1 F2 P2 F4 P4) / "
-    "care leavers 18-25; split higher education (F1/P1), other education (F2/P2), training or employment "
-    "(F4/P4), each a share of all care leavers 18-25. Blank activity counts as not EET. " + POPULATION,
+    definition="Care leavers 18-25 at period end whose latest activity is EET (OC3 F1-F5, P1-P5) / care "
+    "leavers 18-25; split higher education (F1/P1), other education (F2/P2), training or employment "
+    "(F3-F5/P3-P5: F3/P3 of the earlier code years, F4/P4 and F5/P5 of the later), each a share of all "
+    "care leavers 18-25, the three parts summing to the EET numerator. Activity 0 (not known) and blank "
+    "are neither EET nor NEET: not in the numerator, still in the denominator. " + POPULATION,
 )
 def cl_eet(ctx):
     qs = care_leavers(ctx)
@@ -194,7 +201,8 @@ def cl_university(ctx):
     [END],
     breakdowns=("activity",),
     definition="Young people aged 16-25 at period end not in education, employment or training: latest "
-    "care-leaver status activity F5, P5, G4, G5 or G6, any eligibility (relevant, former relevant, "
+    "care-leaver status activity G4, G5 or G6 (F5/P5 are employment, 0 is not known: neither is NEET), "
+    "any eligibility (relevant, former relevant, "
     "qualifying, blank), in-touch not DIED/NREQ. Children in care are counted only through a care-leaver "
     "status row: the record format holds no activity for other children in care. By activity code.",
 )

@@ -2,8 +2,9 @@
 
 "Looked after at D" is a care episode open at D (start <= D < end), one per child (the latest-starting one if
 a history overlaps), leaving out children looked after only under an agreed series of short breaks (V3, V4),
-as the DfE does for its children-looked-after figures. A looked-after child is held by the team recorded on
-the open episode, else the team holding the child's case (allocation) at the same date.
+as the DfE does for its children-looked-after figures. An episode whose legal status is not recorded (blank)
+is looked after like any other and is cla.legal_status's not_recorded part. A looked-after child is held by
+the team recorded on the open episode, else the team holding the child's case (allocation) at the same date.
 
 Calendar-month arithmetic ("within 3 months", "30 months") is done in SQL on a month key
 (year * 12 + month) * 100 + day, so a date plus k months compares as key + 100 k (a day past the end of the
@@ -31,7 +32,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.functions import Cast, Coalesce, Concat, ExtractDay, ExtractMonth, ExtractYear
 from django.db.models.lookups import GreaterThan
 
 from apps.care.choices import ADOPTION_PLACEMENTS
@@ -50,10 +51,11 @@ from ..engine import (
     gender,
     open_at,
     parts,
-    parts_and_whole,
+    relabel,
     share_parts,
+    whole_of,
 )
-from ..registry import Basis, Unit, measure
+from ..registry import Basis, Part, Unit, measure
 from .common import calendar, rate_part
 from .common import parameters as settings_of
 
@@ -248,7 +250,8 @@ def placement_type_group(prefix: str = "") -> Case:
     "none",
     [END],
     definition="children looked after at period end (a care episode open at the period end; children looked "
-    "after only under a series of short breaks, V3/V4, are left out as in the DfE figures)",
+    "after only under a series of short breaks, V3/V4, are left out as in the DfE figures, for every "
+    "children-in-care measure; an episode whose legal status is not recorded (blank) counts)",
 )
 def cla_count(ctx):
     yield from parts(looked_after(ctx), END, num=Count("pk"))
@@ -276,10 +279,11 @@ def cla_count_rate(ctx):
     "none",
     [END],
     breakdowns=("legal_status",),
-    definition="looked after at period end by the legal status of the open episode / looked after: C1 interim "
-    "care order, C2 full care order, V2 section 20, E1_adoptive placement order in an adoptive placement "
-    "(A3-A6), E1_other placement order awaiting placement, L1 police protection, remand_youth (J1-J3, L2, "
-    "L3), other (D1 freeing order and any other code), not_recorded",
+    definition="looked after at period end (as cla.count) by the legal status of the open episode / looked "
+    "after: C1 interim care order, C2 full care order, V2 section 20, E1_adoptive placement order in an "
+    "adoptive placement (A3-A6), E1_other placement order awaiting placement, L1 police protection, "
+    "remand_youth (J1-J3, L2, L3), not_recorded (legal status blank: the booklet's 'legal status has not "
+    "been recorded'), other (D1 freeing order); the parts sum to the children looked after",
 )
 def cla_legal_status(ctx):
     yield from share_parts(looked_after(ctx), END, dimension="legal_status", breakdown=legal_status_group())
@@ -700,14 +704,23 @@ def cla_reviews_in_time(ctx):
 
 # --- missing from home and care --------------------------------------------------------------------------
 
+MISSING_DIMENSIONS = ("source", "kind", "kind_source")
+FROM_RULE = (
+    "from care / from home: the episode's recorded from_care flag, else whether the child was looked after "
+    "(an open care episode other than V3/V4 short breaks, as for every children-in-care measure) on the day "
+    "it started; team at the episode's start"
+)
+
 
 def missing(ctx: Ctx, field: str, basis: str):
-    """Missing (not 'absent') episodes with `field` in the window, annotated `_from` (from_care / from_home:
-    the recorded flag, else whether the child was looked after when the episode started) and `_team` (at
-    the episode's start)."""
-    in_care = CareEpisode.objects.filter(
-        child_id=OuterRef("child_id"), start_date__lte=OuterRef("start_date")
-    ).filter(Q(end_date__isnull=True) | Q(end_date__gt=OuterRef("start_date")))
+    """Missing and absent episodes with `field` in the window (both kinds count, as the booklet's do),
+    annotated `_from` (from_care / from_home: the recorded flag, else whether the child was looked after when
+    the episode started) and `_team` (at the episode's start)."""
+    in_care = (
+        CareEpisode.objects.filter(child_id=OuterRef("child_id"), start_date__lte=OuterRef("start_date"))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=OuterRef("start_date")))
+        .exclude(legal_status__in=SHORT_BREAKS)
+    )
     source = Case(
         When(from_care=True, then=Value("from_care")),
         When(from_care=False, then=Value("from_home")),
@@ -715,8 +728,27 @@ def missing(ctx: Ctx, field: str, basis: str):
         default=Value("from_home"),
         output_field=CharField(),
     )
-    qs = MissingEpisode.objects.filter(ctx.in_window(field, basis), kind="missing").annotate(_from=source)
+    qs = MissingEpisode.objects.filter(ctx.in_window(field, basis)).annotate(_from=source)
     return care_team_on(qs, "start_date")
+
+
+def by_kind_and_source(qs, basis: str, *, num, den=None) -> list[Part]:
+    """One grouping by kind x source, returned as the whole, the source split (from_home / from_care), the
+    kind split (missing / absent) and the kind x source cells ("missing|from_care"): each sums to the whole."""
+    cells = parts(
+        qs,
+        basis,
+        num=num,
+        den=den,
+        dimension="kind_source",
+        breakdown=Concat(F("kind"), Value("|"), F("_from"), output_field=CharField()),
+    )
+    return [
+        *whole_of(cells),
+        *relabel(cells, lambda b: b.partition("|")[2], dimension="source"),
+        *relabel(cells, lambda b: b.partition("|")[0], dimension="kind"),
+        *cells,
+    ]
 
 
 @measure(
@@ -726,13 +758,12 @@ def missing(ctx: Ctx, field: str, basis: str):
     Unit.COUNT,
     "down",
     [M],
-    breakdowns=("source",),
-    definition="missing episodes (kind missing, not 'absent') starting in the period, from home / from care "
-    "(the recorded flag, else whether the child was looked after at the start)",
+    breakdowns=MISSING_DIMENSIONS,
+    definition="missing and absent episodes (both kinds, as the booklet's figures count them) starting in the "
+    "period; split from home / from care, by kind (missing / absent) and by kind x source. " + FROM_RULE,
 )
 def mis_episodes(ctx):
-    qs = missing(ctx, "start_date", M)
-    yield from parts_and_whole(qs, M, num=Count("pk"), dimension="source", breakdown=F("_from"))
+    yield from by_kind_and_source(missing(ctx, "start_date", M), M, num=Count("pk"))
 
 
 @measure(
@@ -742,15 +773,14 @@ def mis_episodes(ctx):
     Unit.MEAN,
     "down",
     [M],
-    breakdowns=("source",),
-    definition="mean calendar days (end date - start date) of missing episodes ending in the period, overall "
-    "and from home / from care",
+    breakdowns=MISSING_DIMENSIONS,
+    definition="mean calendar days (end date - start date) of missing and absent episodes (both kinds, as "
+    "mis.episodes) ending in the period, overall, from home / from care, by kind and by kind x source. "
+    + FROM_RULE,
 )
 def mis_mean_length(ctx):
     qs = missing(ctx, "end_date", M).annotate(_days=day_number(F("end_date")) - day_number(F("start_date")))
-    yield from parts_and_whole(
-        qs, M, num=Sum("_days"), den=Count("pk"), dimension="source", breakdown=F("_from")
-    )
+    yield from by_kind_and_source(qs, M, num=Sum("_days"), den=Count("pk"))
 
 
 @measure(
@@ -760,14 +790,16 @@ def mis_mean_length(ctx):
     Unit.PERCENT,
     "up",
     [M],
-    breakdowns=("source",),
-    definition="missing episodes ending in the period where a return interview was offered / missing episodes "
-    "ending in the period; from home / from care (acceptance: mis.return_interview_accepted)",
+    breakdowns=MISSING_DIMENSIONS,
+    definition="missing and absent episodes (both kinds, as mis.episodes) ending in the period where a return "
+    "interview was offered / those episodes ending in the period; from home / from care, by kind and by kind "
+    "x source (acceptance: mis.return_interview_accepted). " + FROM_RULE,
 )
 def mis_return_interview(ctx):
     qs = missing(ctx, "end_date", M)
-    num, den = Count("pk", filter=Q(return_interview_offered=True)), Count("pk")
-    yield from parts_and_whole(qs, M, num=num, den=den, dimension="source", breakdown=F("_from"))
+    yield from by_kind_and_source(
+        qs, M, num=Count("pk", filter=Q(return_interview_offered=True)), den=Count("pk")
+    )
 
 
 @measure(
@@ -777,14 +809,16 @@ def mis_return_interview(ctx):
     Unit.PERCENT,
     "up",
     [M],
-    breakdowns=("source",),
-    definition="missing episodes ending in the period where the offered return interview was accepted / "
-    "episodes ending in the period where one was offered; from home / from care",
+    breakdowns=MISSING_DIMENSIONS,
+    definition="missing and absent episodes (both kinds) ending in the period where the offered return "
+    "interview was accepted / those ending in the period where one was offered; from home / from care, by "
+    "kind and by kind x source. " + FROM_RULE,
 )
 def mis_return_interview_accepted(ctx):
     qs = missing(ctx, "end_date", M).filter(return_interview_offered=True)
-    num, den = Count("pk", filter=Q(return_interview_accepted=True)), Count("pk")
-    yield from parts_and_whole(qs, M, num=num, den=den, dimension="source", breakdown=F("_from"))
+    yield from by_kind_and_source(
+        qs, M, num=Count("pk", filter=Q(return_interview_accepted=True)), den=Count("pk")
+    )
 
 
 __all__ = [

@@ -36,6 +36,14 @@ def local_date(what: str):
     return Coalesce(F(f"{what}_date"), TruncDate(f"{what}_at"), output_field=DateField())
 
 
+CONTACT_TEAM = (
+    "Received in the period: received_at from the first instant of the month (YTD: of 1 April) to the first "
+    "instant of the next month, Europe/London; team = the team recorded on the contact, else the team "
+    "holding the child's case (allocation) on the contact's London date"
+)
+REFERRAL_TEAM = "team = the team recorded on the referral, else the team holding the child's case that day"
+
+
 def contacts_in(ctx: Ctx, basis: str):
     qs = Contact.objects.filter(ctx.in_window("received_at", basis, is_datetime=True))
     return annotate_team(qs, local_date("received"))
@@ -46,10 +54,40 @@ def referrals_in(ctx: Ctx, basis: str):
     return annotate_team(qs, F("referral_date"))
 
 
-@measure("fd.contacts", "Contacts received", S, Unit.COUNT, "none", [M, YTD])
+@measure(
+    "fd.contacts",
+    "Contacts received",
+    S,
+    Unit.COUNT,
+    "none",
+    [M, YTD],
+    definition="contacts received in the period (month; YTD). " + CONTACT_TEAM,
+)
 def contacts(ctx):
     for basis in (M, YTD):
         yield from parts(contacts_in(ctx, basis), basis, num=Count("pk"))
+
+
+NOT_DECIDED = "not_decided"
+
+
+def decided_by_end(ctx: Ctx, basis: str) -> Q:
+    """Decided on or before the period end: a decision time before the first instant of the next month in
+    Europe/London (the period end is a local date, as the stored decided_date is). A contact with no
+    decision time is not decided, whatever outcome it carries. Reading the outcome only through this
+    keeps a month recomputed later the figure it was when the month ended."""
+    _, end = ctx.dt_window(basis)
+    return Q(decided_at__isnull=False, decided_at__lt=end)
+
+
+def outcome_at_end(ctx: Ctx, basis: str) -> Case:
+    """The outcome decided by the period end, else not_decided (a decided contact with no outcome recorded
+    is not_recorded)."""
+    return Case(
+        When(decided_by_end(ctx, basis), then=F("outcome")),
+        default=Value(NOT_DECIDED),
+        output_field=CharField(),
+    )
 
 
 @measure(
@@ -60,31 +98,66 @@ def contacts(ctx):
     "none",
     [M, YTD],
     breakdowns=("outcome",),
-    definition="contacts received in period by decision outcome / contacts received in period",
+    definition="contacts received in the period (month; YTD: the financial year to date) by the outcome "
+    "decided on or before the period end (decision time before the first instant of the next month, "
+    "Europe/London) / contacts received in the period. Parts: csc_referral, early_help, information, nfa, "
+    "signposting, not_decided (no decision by the period end, the booklet's 'contacts received not "
+    "assessed in month'; also a contact with an outcome but no decision time) and not_recorded (decided "
+    "with no outcome); they sum to the contacts received, and a decision made after the period end never "
+    "changes the period's figures. " + CONTACT_TEAM,
 )
 def contact_outcome(ctx):
     for basis in (M, YTD):
-        yield from share_parts(contacts_in(ctx, basis), basis, dimension="outcome", breakdown=F("outcome"))
-
-
-@measure(
-    "fd.contact_conversion", "Contacts progressing to social care referral", S, Unit.PERCENT, "none", [M, YTD]
-)
-def contact_conversion(ctx):
-    for basis in (M, YTD):
-        yield from parts(
-            contacts_in(ctx, basis), basis, num=Count("pk", filter=Q(outcome="csc_referral")), den=Count("pk")
+        yield from share_parts(
+            contacts_in(ctx, basis), basis, dimension="outcome", breakdown=outcome_at_end(ctx, basis)
         )
 
 
-@measure("fd.contacts_undecided", "Contacts received not decided in month", S, Unit.PERCENT, "down", [M])
+@measure(
+    "fd.contact_conversion",
+    "Contacts progressing to social care referral",
+    S,
+    Unit.PERCENT,
+    "none",
+    [M, YTD],
+    definition="contacts received in the period (month; YTD) whose outcome 'referral to children's social "
+    "care' was decided on or before the period end (as fd.contact_outcome) / contacts received in the "
+    "period. " + CONTACT_TEAM,
+)
+def contact_conversion(ctx):
+    for basis in (M, YTD):
+        csc = Q(outcome="csc_referral") & decided_by_end(ctx, basis)
+        yield from parts(contacts_in(ctx, basis), basis, num=Count("pk", filter=csc), den=Count("pk"))
+
+
+@measure(
+    "fd.contacts_undecided",
+    "Contacts received not decided in month",
+    S,
+    Unit.PERCENT,
+    "down",
+    [M, YTD],
+    definition="contacts received in the period (month; YTD) with no decision by the period end (no "
+    "decision time, or one on or after the first instant of the next month, Europe/London) / contacts "
+    "received in the period: fd.contact_outcome's not_decided part. " + CONTACT_TEAM,
+)
 def contacts_undecided(ctx):
-    _, end = ctx.dt_window(M)
-    undecided = Q(decided_at__isnull=True) | Q(decided_at__gte=end)
-    yield from parts(contacts_in(ctx, M), M, num=Count("pk", filter=undecided), den=Count("pk"))
+    for basis in (M, YTD):
+        undecided = ~decided_by_end(ctx, basis)
+        yield from parts(contacts_in(ctx, basis), basis, num=Count("pk", filter=undecided), den=Count("pk"))
 
 
-@measure("fd.decision_24h", "Decision on contact within 24 hours", S, Unit.PERCENT, "up", [M, YTD])
+@measure(
+    "fd.decision_24h",
+    "Decision on contact within 24 hours",
+    S,
+    Unit.PERCENT,
+    "up",
+    [M, YTD],
+    definition="contacts decided in the period (decided_at in the month, YTD: the year to date, Europe/London) "
+    "whose decision time - receipt time is 24 hours or less / contacts decided in the period; team = the "
+    "contact's team, else the allocation on the decision's London date",
+)
 def decision_24h(ctx):
     for basis in (M, YTD):
         qs = annotate_team(
@@ -103,6 +176,8 @@ def decision_24h(ctx):
     "none",
     [M, YTD],
     breakdowns=("gender_age",),
+    definition="contacts received in the period by gender (female, male, indeterminate, unknown) x age band at "
+    "the contact's London date (unborn, 0-4, 5-11, 12-15, 16-18, 19-25; other above 25). " + CONTACT_TEAM,
 )
 def contacts_by_gender_age(ctx):
     for basis in (M, YTD):
@@ -131,6 +206,8 @@ def contacts_by_gender_age(ctx):
     "none",
     [M, YTD],
     breakdowns=("initial_rag", "final_rag"),
+    definition="contacts received in the period by initial and, separately, by final BRAG rating (BLUE, GREEN, "
+    "AMBER, RED; blank = not_recorded). " + CONTACT_TEAM,
 )
 def contacts_by_brag(ctx):
     for basis in (M, YTD):
@@ -141,13 +218,31 @@ def contacts_by_brag(ctx):
         yield from parts(qs, basis, num=Count("pk"), dimension="final_rag", breakdown=F("final_rag"))
 
 
-@measure("fd.referrals", "Referrals", S, Unit.COUNT, "none", [M, YTD])
+@measure(
+    "fd.referrals",
+    "Referrals",
+    S,
+    Unit.COUNT,
+    "none",
+    [M, YTD],
+    definition="referrals with referral date in the period (month; YTD); " + REFERRAL_TEAM,
+)
 def referrals(ctx):
     for basis in (M, YTD):
         yield from parts(referrals_in(ctx, basis), basis, num=Count("pk"))
 
 
-@measure("fd.referral_rate", "Referrals per 10,000 children", S, Unit.RATE, "none", [YTD], la_only=True)
+@measure(
+    "fd.referral_rate",
+    "Referrals per 10,000 children",
+    S,
+    Unit.RATE,
+    "none",
+    [YTD],
+    la_only=True,
+    definition="referrals in the financial year to date / population aged 0-17 of the financial year x 10,000 "
+    "(the LA only)",
+)
 def referral_rate(ctx):
     yield rate_part(ctx, YTD, referrals_in(ctx, YTD).count())
 
@@ -162,7 +257,16 @@ def rereferral_q():
     return Exists(earlier)
 
 
-@measure("fd.rereferral_12m", "Re-referrals within 12 months", S, Unit.PERCENT, "down", [M, YTD])
+@measure(
+    "fd.rereferral_12m",
+    "Re-referrals within 12 months",
+    S,
+    Unit.PERCENT,
+    "down",
+    [M, YTD],
+    definition="referrals in the period (month; YTD) of a child with a previous referral dated before this one "
+    "and on or after the same date a year earlier (DfE) / referrals in the period; " + REFERRAL_TEAM,
+)
 def rereferral_12m(ctx):
     for basis in (M, YTD):
         qs = referrals_in(ctx, basis).annotate(_re=rereferral_q())
@@ -182,6 +286,9 @@ def source_group():
     "none",
     [M, YTD],
     breakdowns=("source_group",),
+    definition="referrals in the period (month; YTD) by source group / referrals: police_legal (6, 7), "
+    "school_education (2A, 2B), health (3A-3F), la_services (4, 5A-5D), other (1A-1D, 8, 9, 10, blank); "
+    + REFERRAL_TEAM,
 )
 def referral_source(ctx):
     for basis in (M, YTD):
@@ -190,7 +297,16 @@ def referral_source(ctx):
         )
 
 
-@measure("fd.referral_nfa", "Referrals with no further action", S, Unit.PERCENT, "down", [M, YTD])
+@measure(
+    "fd.referral_nfa",
+    "Referrals with no further action",
+    S,
+    Unit.PERCENT,
+    "down",
+    [M, YTD],
+    definition="referrals in the period (month; YTD) marked no further action (nfa Y) / referrals in the "
+    "period; " + REFERRAL_TEAM,
+)
 def referral_nfa(ctx):
     for basis in (M, YTD):
         yield from parts(

@@ -63,7 +63,7 @@ def uasc(ctx: Ctx):
     [END],
     breakdowns=("legal_status",),
     definition="children looked after at period end who are UASC at that date (flag set, not ceased on or "
-    "before it), by legal status as cla.legal_status",
+    "before it), by legal status as cla.legal_status (blank = not_recorded, its own part)",
 )
 def uasc_count(ctx):
     qs = uasc(ctx)
