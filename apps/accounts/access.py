@@ -9,7 +9,7 @@ reads the rules below; no view decides for itself.
 | head of service | children of the teams in their services  | yes   |
 | team manager    | children of their own teams              | yes   |
 | analyst         | every child                              | no (IDs only) |
-| viewer          | none (aggregates, small counts as "<5")  | -     |
+| viewer          | none (aggregates, small numbers withheld: apps.kpis.suppression) | - |
 
 A child belongs to a team when the team has ever held the child's case (an allocation) or recorded one of the
 child's events (contact, referral, assessment, S47, plan, care episode), so a manager can follow their team's
@@ -25,7 +25,6 @@ CHILD_LEVEL_ROLES = frozenset(
 )
 ALL_CHILDREN_ROLES = frozenset({Role.ADMIN, Role.DIRECTOR, Role.ANALYST})
 NAMED_ROLES = frozenset({Role.ADMIN, Role.DIRECTOR, Role.HEAD_OF_SERVICE, Role.TEAM_MANAGER})
-SMALL_COUNT = 5  # viewers see counts below this as "<5"
 
 
 def _active(user) -> bool:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db.models import Count, Max, Min, Q
 
+from .disclosure import is_small
 from .models import OrgLevel, OrgUnit, Population
 
 
@@ -104,17 +105,48 @@ def _last_import() -> dict | None:
     return {"run": run, "files": len(run.counts), "totals": totals}
 
 
-def data_held_summary() -> dict:
+def data_held_summary(*, aggregates_only: bool = False) -> dict:
     """What the portal holds, for the home page: each record type's row count and date range, the org
     structure, the population by year and the last import. A fixed number of aggregate queries, whatever the
-    size of the tables."""
+    size of the tables.
+
+    `aggregates_only` is the viewer's version (product.md: aggregates only, small numbers suppressed): a
+    count of 1-4 records is withheld (`rows` None, `suppressed` True), and so is the grand total, which
+    would give a withheld count back as the total minus the others; no dates are shown, since the first and
+    last date of a handful of records are facts about the children in them (a single adoption's dates, the
+    oldest child's date of birth); and of the last import only when it finished and whether it succeeded
+    (its file path, who ran it and its counts are the operators' business)."""
     tables = [_table_summary(t) for t in HELD_TABLES]
     total_rows = sum(t["rows"] for t in tables)
-    return {
+    summary = {
         "tables": tables,
         "total_rows": total_rows,
         "has_data": total_rows > 0,
         "org": _org_summary(),
         "population": list(Population.objects.order_by("-year").values("year", "age_0_17", "source")),
         "last_import": _last_import(),
+        "aggregates_only": aggregates_only,
+    }
+    if aggregates_only:
+        summary["tables"] = [_aggregate_only(t) for t in tables]
+        summary["total_rows"] = None
+        run = summary["last_import"]["run"] if summary["last_import"] else None
+        summary["last_import"] = (
+            {"finished_at": run.finished_at or run.started_at, "status": run.get_status_display()}
+            if run
+            else None
+        )
+    return summary
+
+
+def _aggregate_only(table: dict) -> dict:
+    small = is_small(table["rows"])
+    return {
+        **table,
+        "rows": None if small else table["rows"],
+        "suppressed": small,
+        "first": None,
+        "last": None,
+        "date_column": None,
+        "date_label": "",
     }

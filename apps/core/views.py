@@ -16,7 +16,8 @@ from . import selectors
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", selectors.data_held_summary())
+    aggregates_only = access.suppresses_small_counts(request.user)
+    return render(request, "core/home.html", selectors.data_held_summary(aggregates_only=aggregates_only))
 
 
 # --- child-level views ---------------------------------------------------------------------------------

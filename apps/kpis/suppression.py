@@ -57,10 +57,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from apps.core.disclosure import is_small
+
 from .registry import Measure, Unit
 
-SMALL = 5  # counts 1 .. SMALL-1 are suppressed
-SUPPRESSED_MARK = "c"  # DfE's mark for a figure withheld to protect confidentiality
 PRIME = (1 << 61) - 1
 
 N, D = "n", "d"
@@ -73,7 +73,7 @@ def _frac(x) -> Fraction | None:
 
 
 def _small(x: Fraction | None) -> bool:
-    return x is not None and 0 < x < SMALL
+    return is_small(x)
 
 
 def _integral(x: Fraction | None) -> bool:

@@ -104,3 +104,44 @@ def test_every_bundle_record_model_is_summarised():
     summarised = {t.model for t in HELD_TABLES}
     shown_elsewhere = {"core.OrgUnit", "core.Population"}
     assert {f.model for f in FILES} - shown_elsewhere <= summarised
+
+
+def test_a_viewer_sees_aggregates_only_with_small_counts_withheld(client, login):
+    """Issue 8: a viewer's home page showed "Adoptions 1", the record dates of that one adoption, the oldest
+    and youngest child's dates of birth and the server path of the last import."""
+    from apps.accounts.models import Role
+    from tests.factories import AdoptionFactory
+
+    children = ChildFactory.create_batch(6, date_of_birth=date(2012, 5, 17))
+    ChildFactory(date_of_birth=date(2003, 1, 9))
+    AdoptionFactory(child=children[0], entered_care_date=date(2016, 7, 21))
+    ContactFactory.create_batch(2)
+    ImportRunFactory(source="/srv/portal/imports/nightly-2018-03-31.zip", error_count=3)
+
+    login(client, UserFactory(role=Role.VIEWER))
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    tables = {t["file"]: t for t in response.context["tables"]}
+    assert tables["adoptions.csv"]["rows"] is None and tables["adoptions.csv"]["suppressed"]
+    assert tables["contacts.csv"]["rows"] is None  # 2 contacts
+    # The children: 7 (the 6 with the contacts' 2 children) is not small, so it is shown; zero is shown.
+    assert tables["children.csv"]["rows"] == ChildFactory._meta.model.objects.count() >= 5
+    assert tables["care_episodes.csv"]["rows"] == 0
+    # No dates of records or births, no grand total that would give a withheld count back.
+    for text in ("21 Jul 2016", "9 Jan 2003", "17 May 2012", "2016", "records held across"):
+        assert text not in body
+    assert response.context["total_rows"] is None
+    # The last import: when and whether it worked, not its path, who ran it or its counts.
+    assert "/srv/portal" not in body and "nightly" not in body and "Errors" not in body
+    assert "Succeeded" in body or "Failed" in body
+
+
+def test_a_manager_still_sees_what_is_held(client, login):
+    from tests.factories import AdoptionFactory
+
+    AdoptionFactory(entered_care_date=date(2016, 7, 21))
+    login(client, UserFactory(role="team_manager"))
+    response = client.get(reverse("home"))
+    tables = {t["file"]: t for t in response.context["tables"]}
+    assert tables["adoptions.csv"]["rows"] == 1 and "21 Jul 2016" in response.content.decode()
