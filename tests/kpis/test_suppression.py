@@ -310,7 +310,7 @@ def test_the_attacker_recovers_nothing_from_a_hand_made_month():
 
 @pytest.mark.slow
 @pytest.mark.django_db
-def test_the_attacker_recovers_nothing_from_a_demo_council_month(tmp_path):
+def test_the_attacker_recovers_nothing_from_a_demo_council_month(tmp_path, client, login):
     """A whole month of every measure for a generated council: many small teams' figures are suppressed, and
     differencing the published rows (what /api/snapshots/ gives a viewer) gives none of them back."""
     from datetime import date
@@ -333,6 +333,26 @@ def test_the_attacker_recovers_nothing_from_a_demo_council_month(tmp_path):
     pattern = pattern_of(rows, parent=parent, measures=load())
     assert len(pattern.primary) > 50, "the month has small figures to protect"
     assert leaks(rows, parent, load()) == []
+
+    # What a viewer gets from the API is that pattern: the whole month, and each org unit's share of it.
+    from apps.accounts.models import Role
+    from tests.factories import UserFactory
+
+    login(client, UserFactory(role=Role.VIEWER))
+    api = client.get("/api/snapshots/", {"period": str(period)}).json()
+    assert api["small_numbers_suppressed"] is True
+    assert [r["suppressed"] for r in api["results"]] == [i in pattern.suppressed for i in range(len(rows))]
+    assert not any(
+        r["numerator"] is not None or r["denominator"] is not None or r["value"] is not None
+        for r in api["results"]
+        if r["suppressed"]
+    )
+    assert attack([dict(r) for r in api["results"]], parent).keys() >= {
+        (i, "n") for i, r in enumerate(rows) if i not in pattern.suppressed
+    }
+    team = next(code for code, up in parent.items() if up and parent.get(up))
+    one = client.get("/api/snapshots/", {"period": str(period), "org_unit": team}).json()["results"]
+    assert one == [r for r in api["results"] if r["org_unit"] == team]
     # The attacker is not toothless: against the small figures hidden alone, it recovers many of them.
     alone = [dict(r, suppressed=i in pattern.primary) for i, r in enumerate(rows)]
     known = attack(alone, parent)
