@@ -8,5 +8,6 @@ urlpatterns = [
     path("manage/", include("apps.manage.urls")),
     path("children/", include("apps.people.urls")),
     path("api/", include("apps.api.urls")),
+    path("", include("apps.scorecards.urls")),
     path("", include("apps.core.urls")),
 ]

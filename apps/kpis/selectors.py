@@ -10,7 +10,7 @@ from django.db.models import Count, F, Max, OuterRef, Subquery
 from apps.accounts import access
 from apps.core.models import OrgUnit
 
-from .models import Snapshot
+from .models import PeriodState, Snapshot
 from .registry import load
 from .suppression import suppress_month
 
@@ -90,14 +90,22 @@ def suppressed_month(period: str) -> list[dict]:
     return rows
 
 
+def is_published(period: str) -> bool:
+    """Whether a month is published: frozen on its first working day after month end (an open month's
+    figures are provisional and change nightly)."""
+    return PeriodState.objects.filter(period=period, frozen_at__isnull=False).exists()
+
+
 def published_rows(*, period: str, org_unit: OrgUnit | None, user) -> tuple[list[dict], bool]:
     """The month's figures for a user, and whether they are suppressed: the one read every viewer-facing
-    page, export and API uses. Suppression is decided over the whole month (every org unit) and then
+    page, export and API uses. Viewers get published months only (none for an open month). Suppression is decided over the whole month (every org unit) and then
     narrowed, so that every view of the month is a part of the same pattern and no two of them can be
     combined to undo it."""
     if not access.suppresses_small_counts(user):
         rows = export_rows(period=period, org_unit=org_unit)
         return [dict(row, suppressed=False) for row in rows], False
+    if not is_published(period):
+        return [], True  # viewers see published (frozen) months only
     rows = suppressed_month(period)
     if org_unit is not None:
         rows = [row for row in rows if row["org_unit"] == org_unit.code]

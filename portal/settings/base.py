@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "apps.kpis",
     "apps.imports",
     "apps.manage",
+    "apps.scorecards",
     "apps.api",
 ]
 

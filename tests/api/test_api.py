@@ -147,6 +147,11 @@ def test_read_only(client, personas):
 
 @pytest.fixture
 def snapshots(world):
+    from django.utils import timezone
+
+    from apps.kpis.models import PeriodState
+
+    PeriodState.objects.create(period="2019-02", frozen_at=timezone.now())  # viewers see published months
     team = world["teams"]["A1"]
     SnapshotFactory(measure="x.share", period="2019-02", org_unit=team, numerator=3, denominator=4, value=75)
     SnapshotFactory(
@@ -190,3 +195,15 @@ def test_snapshots_refused_or_rejected(client, personas, snapshots):
     for period in ("", "2019-13", "2019-2", "abcd-ef", "2019-02'--"):
         assert client.get("/api/snapshots/", {"period": period}).status_code == 400
     assert client.get("/api/snapshots/", {"period": "2019-02", "org_unit": "NOPE"}).status_code == 404
+
+
+def test_viewers_see_published_months_only(client, personas, snapshots):
+    SnapshotFactory(
+        measure="x.big", period="2019-03", org_unit=snapshots, numerator=30, denominator=40, value=75
+    )
+    login(client, personas["viewer"])
+    data = client.get("/api/snapshots/", {"period": "2019-03"}).json()
+    assert data["results"] == [] and data["small_numbers_suppressed"] is True
+    client.logout()
+    login(client, personas["analyst"])
+    assert len(client.get("/api/snapshots/", {"period": "2019-03"}).json()["results"]) == 1

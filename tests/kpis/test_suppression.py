@@ -338,6 +338,11 @@ def test_the_attacker_recovers_nothing_from_a_demo_council_month(tmp_path, clien
     from apps.accounts.models import Role
     from tests.factories import UserFactory
 
+    from django.utils import timezone
+
+    from apps.kpis.models import PeriodState
+
+    PeriodState.objects.update_or_create(period=str(period), defaults={"frozen_at": timezone.now()})
     login(client, UserFactory(role=Role.VIEWER))
     api = client.get("/api/snapshots/", {"period": str(period)}).json()
     assert api["small_numbers_suppressed"] is True

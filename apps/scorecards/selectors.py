@@ -1,0 +1,92 @@
+"""Reads of the figures the scorecard, the section pages and the charts show. Everything comes from stored
+snapshots through apps.kpis.selectors.published_rows, so a viewer's figures are always the suppressed ones
+(apps.kpis.suppression) of published months only, whichever page shows them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from apps.core.models import OrgUnit
+from apps.core.periods import Period
+from apps.kpis.models import PeriodState, Snapshot
+from apps.kpis.selectors import published_rows
+
+# (kpi, basis, dimension, breakdown); dimension and breakdown are "" for a measure's whole.
+Key = tuple[str, str, str, str]
+
+
+@dataclass(frozen=True)
+class Figure:
+    numerator: Decimal | int | float | None
+    denominator: Decimal | int | float | None
+    value: Decimal | int | float | None
+    version: int
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class MonthState:
+    period: str
+    computed: bool  # some snapshot of the month is held
+    frozen_at: datetime | None
+
+    @property
+    def provisional(self) -> bool:
+        """An open month: refreshed nightly until it is published on its first working day after month end."""
+        return self.frozen_at is None
+
+
+def month_state(period: str) -> MonthState:
+    state = PeriodState.objects.filter(period=period).values("frozen_at", "last_computed_at").first()
+    return MonthState(
+        period=period,
+        computed=bool(state and state["last_computed_at"]),
+        frozen_at=state["frozen_at"] if state else None,
+    )
+
+
+def key_of(row: dict) -> Key:
+    return (row["kpi"], row["basis"], row["dimension"] or "", row["breakdown"] or "")
+
+
+def figures(*, period: str, org_unit: OrgUnit, user) -> tuple[dict[Key, Figure], bool]:
+    """The month's figures for one org unit as `user` may see them, and whether they are suppressed."""
+    rows, suppressed = published_rows(period=period, org_unit=org_unit, user=user)
+    return {
+        key_of(r): Figure(r["numerator"], r["denominator"], r["value"], r["version"], r["suppressed"])
+        for r in rows
+    }, suppressed
+
+
+def trend(*, periods: list[str], org_unit: OrgUnit, user) -> dict[str, dict[Key, Figure]]:
+    """Several months' figures for one org unit (a sparkline, a chart of this year against last)."""
+    return {period: figures(period=period, org_unit=org_unit, user=user)[0] for period in periods}
+
+
+def months_held() -> list[str]:
+    """Every month with a stored snapshot, newest first."""
+    return list(
+        PeriodState.objects.filter(last_computed_at__isnull=False)
+        .order_by("-period")
+        .values_list("period", flat=True)
+    )
+
+
+def first_published(*, period: str, org_unit: OrgUnit) -> dict[Key, Decimal | None]:
+    """For the figures restated since the month was published: the value first published (version 1)."""
+    restated = Snapshot.objects.filter(period=period, org_unit=org_unit, version__gt=1).values_list(
+        "measure", flat=True
+    )
+    rows = Snapshot.objects.filter(period=period, org_unit=org_unit, version=1, measure__in=restated)
+    return {
+        (s.measure, s.basis, s.dimension, s.breakdown): s.value
+        for s in rows.only("measure", "basis", "dimension", "breakdown", "value")
+    }
+
+
+def months_back(period: str, count: int) -> list[str]:
+    """`count` months ending at `period`, oldest first."""
+    last = Period.parse(period)
+    return [str(last - i) for i in range(count - 1, -1, -1)]
