@@ -60,7 +60,7 @@ class PopulationAdmin(ReadOnlyAdmin):
 
 @admin.register(WorkingDay)
 class WorkingDayAdmin(ReadOnlyAdmin):
-    """The calendar is derived from the `holidays` package (apps.core.derived): read-only here."""
+    """The calendar is derived from the `holidays` package (apps.core.calendar): read-only here."""
 
     list_display = ("date", "is_working", "ordinal")
     list_filter = ("is_working",)

@@ -60,7 +60,7 @@ class Population(models.Model):
 class WorkingDay(models.Model):
     """The working-day calendar as a table, so durations can be computed in SQL: `ordinal` is the number of
     working days from 1900-01-01 up to and including `date` (apps.core.workdays.working_day_ordinal), and a
-    duration A -> B in working days is ordinal(B) - ordinal(A). Filled by apps.core.derived.ensure_calendar
+    duration A -> B in working days is ordinal(B) - ordinal(A). Filled by apps.core.calendar.ensure_calendar
     from the `holidays` package; refreshed when the package learns a new one-off holiday."""
 
     date = models.DateField(primary_key=True)

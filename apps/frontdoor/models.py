@@ -21,7 +21,7 @@ class Contact(models.Model):
         "core.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="contacts"
     )
 
-    # Derived (apps.core.derived): the Europe/London calendar dates of receipt and decision, so measures
+    # Derived (apps.frontdoor.derived): the Europe/London calendar dates of receipt and decision, so measures
     # needing "the contact's date" (age at contact, the team holding the case that day) do not convert
     # time zones row by row every month.
     received_date = models.DateField(null=True, blank=True, editable=False)

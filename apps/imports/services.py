@@ -59,8 +59,8 @@ def bundle_import(*, path: str | Path, dry_run: bool = False, user=None, command
 
 
 def _write(loader: BundleLoader) -> None:
-    from apps.core.derived import refresh_derived_fields
     from apps.core.services import ensure_la
+    from apps.imports.derived import refresh_derived_fields
 
     with transaction.atomic():
         ensure_la()

@@ -47,7 +47,7 @@ def loaded(good, la):
     """The database after importing the good bundle. Filling the working-day calendar takes longer than the
     import itself and these tests do not look at derived durations (test_good_bundle... does), so the setup
     import skips it."""
-    with mock.patch("apps.core.derived.ensure_calendar"):
+    with mock.patch("apps.imports.derived.ensure_calendar"):
         run_import(good)
     return good
 
@@ -519,7 +519,7 @@ def test_refresh_option_queues_the_open_months_after_commit(
 
     queued = []
     monkeypatch.setattr(tasks.refresh_open_month, "delay", lambda: queued.append("refresh"))
-    with mock.patch("apps.core.derived.ensure_calendar"), django_capture_on_commit_callbacks(execute=True):
+    with mock.patch("apps.imports.derived.ensure_calendar"), django_capture_on_commit_callbacks(execute=True):
         call_command("import_bundle", str(good), "--refresh", stdout=io.StringIO(), stderr=io.StringIO())
         assert queued == []  # not before the commit
     assert queued == ["refresh"]

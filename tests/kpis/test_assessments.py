@@ -25,8 +25,8 @@ from datetime import date
 import pytest
 
 from apps.assessments.models import Assessment
-from apps.core.derived import refresh_derived_fields
 from apps.frontdoor.models import Referral
+from apps.imports.derived import refresh_derived_fields
 from apps.people.models import Child
 from apps.workforce.models import Allocation
 

@@ -17,8 +17,8 @@ from datetime import date
 
 import pytest
 
+from apps.care.derived import refresh_care_episode_spans, refresh_health_assessment_working_days
 from apps.care.models import CareEpisode, CLAReview, HealthAssessment, MissingEpisode
-from apps.core.derived import refresh_care_episode_spans, refresh_health_assessment_working_days
 from apps.core.models import Population
 from apps.kpis.models import MeasureSetting
 from apps.people.models import Child

@@ -19,8 +19,8 @@ from datetime import date
 import pytest
 
 from apps.assessments.models import Conference, S47Enquiry, StrategyDiscussion
-from apps.core.derived import refresh_derived_fields
 from apps.core.models import Population
+from apps.imports.derived import refresh_derived_fields
 from apps.people.models import Child
 from apps.workforce.models import Allocation
 

@@ -335,12 +335,11 @@ def test_the_attacker_recovers_nothing_from_a_demo_council_month(tmp_path, clien
     assert leaks(rows, parent, load()) == []
 
     # What a viewer gets from the API is that pattern: the whole month, and each org unit's share of it.
-    from apps.accounts.models import Role
-    from tests.factories import UserFactory
-
     from django.utils import timezone
 
+    from apps.accounts.models import Role
     from apps.kpis.models import PeriodState
+    from tests.factories import UserFactory
 
     PeriodState.objects.update_or_create(period=str(period), defaults={"frozen_at": timezone.now()})
     login(client, UserFactory(role=Role.VIEWER))

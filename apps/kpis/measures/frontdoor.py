@@ -31,7 +31,7 @@ M, YTD = Basis.MONTH, Basis.YTD
 
 
 def local_date(what: str):
-    """The contact's stored local date (apps.core.derived), else converted on the fly for a row not yet
+    """The contact's stored local date (apps.frontdoor.derived), else converted on the fly for a row not yet
     refreshed (COALESCE stops at the stored value, so the conversion costs nothing once it is there)."""
     return Coalesce(F(f"{what}_date"), TruncDate(f"{what}_at"), output_field=DateField())
 

@@ -7,9 +7,10 @@ import pytest
 
 from apps.assessments.models import Assessment, Conference, S47Enquiry, StrategyDiscussion
 from apps.care.models import CareEpisode, HealthAssessment
-from apps.core.derived import ensure_calendar, refresh_derived_fields
+from apps.core.calendar import ensure_calendar
 from apps.core.models import WorkingDay
 from apps.core.workdays import working_day_ordinal
+from apps.imports.derived import refresh_derived_fields
 from apps.people.models import Child
 
 pytestmark = pytest.mark.django_db
