@@ -23,9 +23,9 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from apps.accounts import services_admin as user_services
+from apps.accounts import services_org_units as org_services
 from apps.accounts.access import is_admin
 from apps.accounts.models import AccessLog, AuditEvent, User
-from apps.core import services_admin as org_services
 from apps.core.models import OrgLevel, OrgUnit
 from apps.core.services import ensure_la
 from apps.core.views import CappedTablePagination

@@ -1,11 +1,13 @@
-"""Writes behind /manage/org-units/: services and teams, audited. The LA node comes from settings
+"""Writes behind /manage/org-units/: services and teams, audited (apps.accounts.audit). The org units are
+core's, the ground floor every app stands on; their audited writes live here, beside the users who belong to
+them, because the audit trail is the accounts app's. The LA node comes from settings
 (apps.core.services.ensure_la) and is never edited here."""
 
 from __future__ import annotations
 
-from apps.accounts import audit
+from apps.core.models import OrgLevel, OrgUnit
 
-from .models import OrgLevel, OrgUnit
+from . import audit
 
 
 class OrgUnitError(ValueError):
