@@ -33,14 +33,14 @@ def is_formula_like(text: str) -> bool:
     """Would a spreadsheet read this text as a formula (or hide one behind a leading tab/CR)?"""
     if text.startswith(QUOTED_STARTS):
         return True
-    head = text.lstrip()[:8]
+    head = text.lstrip()
     if not head:
         return False
-    if head[0] in FORMULA_CHARS:
-        return True
+    if head[0].isascii():  # the common case: ASCII is unchanged by NFKC
+        return head[0] in FORMULA_CHARS
     # Full-width and other compatibility forms (＝ ＋ － ＠ ﹦ ⁼ ...) fold to the ASCII ones; whitespace that only
-    # appears after folding (e.g. an ideographic space) is skipped as well.
-    return unicodedata.normalize("NFKC", head).lstrip()[:1] in FORMULA_CHARS
+    # appears after folding is skipped as well.
+    return unicodedata.normalize("NFKC", head[:8]).lstrip()[:1] in FORMULA_CHARS
 
 
 def safe_cell(value):

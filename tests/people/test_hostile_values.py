@@ -81,7 +81,7 @@ def hostile(world):
     return world
 
 
-@pytest.mark.parametrize("persona", ["manager_a1", "admin"])
+@pytest.mark.parametrize("persona", ["manager_a1", "head_a", "analyst", "admin"])
 def test_child_list_shows_stored_hostile_ids_without_a_500(client, personas, hostile, persona):
     login(client, personas[persona])
     response = client.get(LIST, {"per_page": 100})
