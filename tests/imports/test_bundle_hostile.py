@@ -212,6 +212,14 @@ def test_a_free_text_note_keeps_its_line_breaks_and_tabs(la, tmp_path):
     assert EnteredMeasure.objects.get().note == "first line\nsecond\tline"
 
 
+def test_crlf_line_endings_are_not_control_characters(la, tmp_path):
+    files = {name: GOOD[name].replace("\n", "\r\n") for name in ("teams.csv", "children.csv")}
+    files["entered_measures.csv"] = 'kpi_code,period,value,org_unit,note\r\nx.test,2018-04,1,,"a\r\nb"\r\n'
+    run_import(write_bundle(tmp_path / "crlf", files))
+    assert Child.objects.get(child_id="C2").family_name == "Brown, Jr"
+    assert EnteredMeasure.objects.get().note == "a\r\nb"
+
+
 def test_every_id_column_follows_the_id_rule():
     """The rule covers refs and every *_id / *_code text column, and no other column."""
     from apps.imports.bundle.spec import FILES

@@ -14,7 +14,7 @@ IDs. Every ID column (a `ref`, or a `str` column named *_id or *_code: child_id,
 team_code, service_code, kpi_code, person_id, ...) holds 1 to the model field's max_length characters (40; 60
 for kpi_code) from ID_RULE: ASCII letters, digits, `-`, `_` and `.`, starting with a letter or a digit. So an ID
 always fits in a URL path segment (no `/`, no spaces, no `.`/`..`), never starts like a spreadsheet formula
-(`-`, `+`, `=`, `@`) and cannot look like another ID. An ID with spaces around it is refused, not stripped:
+(`-`, `+`, `=`, `@`) and cannot hide invisible or look-alike characters. An ID with spaces around it is refused, not stripped:
 " CH1" would otherwise be a second child beside "CH1", and a refusal sends the fix back to the extract that
 made it.
 
