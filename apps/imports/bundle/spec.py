@@ -11,12 +11,12 @@ Column kinds:
   period   YYYY-MM
 
 IDs. Every ID column (a `ref`, or a `str` column named *_id or *_code: child_id, contact_id, worker_id,
-team_code, service_code, kpi_code, person_id, ...) holds 1 to the model field's max_length characters (40; 60
-for kpi_code) from ID_RULE: ASCII letters, digits, `-`, `_` and `.`, starting with a letter or a digit. So an ID
-always fits in a URL path segment (no `/`, no spaces, no `.`/`..`), never starts like a spreadsheet formula
-(`-`, `+`, `=`, `@`) and cannot hide invisible or look-alike characters. An ID with spaces around it is refused, not stripped:
-" CH1" would otherwise be a second child beside "CH1", and a refusal sends the fix back to the extract that
-made it.
+team_code, service_code, kpi_code, person_id, ...) holds 1 to the model field's max_length characters (40;
+60 for kpi_code) from ID_RULE: ASCII letters, digits, `-`, `_` and `.`, starting with a letter or a digit.
+So an ID always fits in a URL path segment (no `/`, no spaces, no `.`/`..`), never starts like a spreadsheet
+formula (`-`, `+`, `=`, `@`) and cannot hide invisible or look-alike characters. An ID with spaces around it
+is refused, not stripped: " CH1" would otherwise be a second child beside "CH1", and a refusal sends the fix
+back to the extract that made it.
 
 Control characters (C0, DEL, C1) are refused in every cell of every spec column; a `multiline` column (free
 text such as a note) may hold tabs and line breaks, nothing else. `x_` columns are neither read nor stored.
