@@ -35,7 +35,8 @@ def counts() -> dict[str, int]:
 
 
 def refused(bundle: Path, *expected: str) -> str:
-    """Imports `bundle` expecting failure; checks the report holds every `expected` text and nothing changed."""
+    """Imports `bundle` expecting failure; the report must hold every `expected` text, the database
+    must be unchanged."""
     before, before_counts = dump(), counts()
     report = run_import_failing(bundle)
     for text in expected:
@@ -140,8 +141,8 @@ HOSTILE_VALUES = {
     "date of birth in 2099": (
         _replace("children.csv", "2012-06-02", "2099-06-02"),
         [
-            "children.csv line 3, column date_of_birth: value '2099-06-02': date of birth is after the day of "
-            "the import",
+            "children.csv line 3, column date_of_birth: value '2099-06-02': "
+            "date of birth is after the day of the import",
             "a child not yet born has an expected_date_of_birth instead",
         ],
     ),
@@ -206,7 +207,8 @@ def test_an_unborn_child_with_an_expected_date_in_2099_is_fine(la, tmp_path):
 
 def test_a_free_text_note_keeps_its_line_breaks_and_tabs(la, tmp_path):
     files = {
-        "entered_measures.csv": 'kpi_code,period,value,org_unit,note\nx.test,2018-04,1,,"first line\nsecond\tline"\n'
+        "entered_measures.csv": "kpi_code,period,value,org_unit,note\n"
+        'x.test,2018-04,1,,"first line\nsecond\tline"\n'
     }
     run_import(write_bundle(tmp_path / "ok", files))
     assert EnteredMeasure.objects.get().note == "first line\nsecond\tline"
@@ -263,7 +265,8 @@ def test_zip_with_two_entries_for_one_file_is_refused_naming_both(loaded, tmp_pa
         zf.writestr("sub/children.csv", "child_id,sex\nC9,F\n")
     refused(
         bundle,
-        "children.csv: the zip holds 2 entries for this file ('children.csv', 'sub/children.csv'); keep only one",
+        "children.csv: the zip holds 2 entries for this file ('children.csv', 'sub/children.csv'); "
+        "keep only one",
     )
 
 
