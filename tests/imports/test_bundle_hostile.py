@@ -88,6 +88,10 @@ HOSTILE_VALUES = {
         _replace("workers.csv", "W2,Bob", "-W2,Bob"),
         ["workers.csv line 3, column worker_id: value '-W2'", "must start with a letter or a digit"],
     ),
+    "ID starting with a slash": (
+        _replace("posts.csv", "P2,T2", "/P2,T2"),
+        ["posts.csv line 3, column post_id: value '/P2': not a valid ID: '/' at character 1 is not allowed"],
+    ),
     "ID of dots": (
         _replace("posts.csv", "P2,T2", "..,T2"),
         ["posts.csv line 3, column post_id: value '..'", "must start with a letter or a digit"],

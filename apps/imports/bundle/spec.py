@@ -52,7 +52,7 @@ from apps.people.choices import Ethnicity, Sex
 from apps.plans.choices import AbuseCategory, VisitKind
 from apps.workforce.choices import AuditKind, Employment, FamilyRole, Grade, PostStatus, SupervisionKind
 
-ID_RULE = "letters, digits, '-', '_' and '.', starting with a letter or a digit"
+ID_RULE = "A-Z, a-z, 0-9, '-', '_' and '.', starting with a letter or a digit"
 ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 
 

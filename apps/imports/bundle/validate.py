@@ -193,7 +193,7 @@ def id_parser(max_length: int | None) -> Callable[[str], str]:
             raise CellError(f"longer than {max_length} characters ({len(text)})")
         if ID_RE.match(text):
             return text
-        if text[0] not in _ID_CHARS or text[0] in "-_.":
+        if text[0] in "-_.":
             raise CellError(f"not a valid ID: an ID must start with a letter or a digit ({ID_RULE})")
         position, char = next((i, c) for i, c in enumerate(text, 1) if c not in _ID_CHARS)
         shown = "a space" if char == " " else repr(char)
