@@ -28,6 +28,7 @@ from apps.accounts.access import is_admin
 from apps.accounts.models import AccessLog, AuditEvent, User
 from apps.core.models import OrgLevel, OrgUnit
 from apps.core.services import ensure_la
+from apps.core.spreadsheets import safe_cell
 from apps.core.views import CappedTablePagination
 from apps.kpis import services_admin as kpi_services
 from apps.kpis.models import Baseline, Benchmark, EnteredMeasure, MeasureSetting, Target
@@ -552,12 +553,6 @@ class _Echo:
         return value
 
 
-def _csv_safe(value) -> str:
-    # A cell starting with = + - @ is a formula to a spreadsheet: quote it so opening the export runs nothing.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 class AccessLogExport(AdminOnlyMixin, View):
     COLUMNS = ("at", "username", "role", "action", "what", "path", "filters", "rows", "ip")
 
@@ -582,7 +577,7 @@ class AccessLogExport(AdminOnlyMixin, View):
                 row = list(row)
                 row[0] = timezone.localtime(row[0]).isoformat()
                 row[6] = json.dumps(row[6], sort_keys=True) if row[6] else ""
-                yield writer.writerow([_csv_safe(v) for v in row])
+                yield writer.writerow([safe_cell(v) for v in row])
 
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")

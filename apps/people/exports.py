@@ -1,6 +1,6 @@
-"""CSV and Excel files of a list. Cells are made safe against formula injection: a text value that a
-spreadsheet would read as a formula (starting =, +, -, @, or a tab/carriage return that hides one) is written
-with a leading apostrophe, so it is shown as text and never evaluated."""
+"""CSV and Excel files of a list. Every cell goes through the portal's one spreadsheet guard
+(apps.core.spreadsheets): text a spreadsheet would read as a formula is written with a leading apostrophe, and
+the Excel file replaces the control characters openpyxl cannot write, so a stored value never breaks it."""
 
 from __future__ import annotations
 
@@ -9,15 +9,9 @@ import io
 
 from django.http import HttpResponse
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from apps.core.spreadsheets import safe_cell, xlsx_cell
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def safe_cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def csv_response(rows, filename: str) -> tuple[HttpResponse, int]:
@@ -45,13 +39,13 @@ def xlsx_response(rows, filename: str, *, title: str) -> tuple[HttpResponse, int
         if count == 0:
             cells = []
             for value in row:
-                cell = WriteOnlyCell(sheet, value=safe_cell(value))
+                cell = WriteOnlyCell(sheet, value=xlsx_cell(value))
                 cell.font = bold
                 cells.append(cell)
             sheet.append(cells)
         else:
-            # After safe_cell no text starts with "=", so openpyxl stores every text as a string, not a formula.
-            sheet.append([safe_cell(v) for v in row])
+            # After the guard no text starts with "=", so openpyxl stores every text as a string, not a formula.
+            sheet.append([xlsx_cell(v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)

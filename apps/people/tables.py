@@ -6,6 +6,8 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.urls import reverse
 
+from apps.core.converters import is_url_child_id
+
 from . import selectors
 from .models import Child
 
@@ -18,8 +20,15 @@ class PortalTable(tables.Table):
 
 
 class ChildTable(PortalTable):
+    # An ID stored before the import's ID rule may hold a "/" or a control character, which no URL carries:
+    # shown as plain text (None = no link) instead of a NoReverseMatch for the whole page.
     child_id = tables.Column(
-        "Child ID", linkify=lambda record: reverse("people:child_detail", args=[record.child_id])
+        "Child ID",
+        linkify=lambda record: (
+            reverse("people:child_detail", args=[record.child_id])
+            if is_url_child_id(record.child_id)
+            else None
+        ),
     )
     sex = tables.Column()
     date_of_birth = tables.DateColumn(verbose_name="Date of birth", format="j M Y")

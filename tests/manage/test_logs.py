@@ -9,6 +9,7 @@ import pytest
 from django.urls import get_resolver, reverse
 
 from apps.accounts.models import AccessLog, AuditEvent
+from tests.core.test_spreadsheets import HOSTILE_CELLS
 from tests.factories import AccessLogFactory, AuditEventFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +74,15 @@ def test_access_log_export_neutralises_formulas(admin_client, log_rows):
     response = admin_client.get(reverse("manage:accesslog_export"), {"action": "export"})
     [_, row] = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert row[4].startswith("'=")
+
+
+@pytest.mark.parametrize(("cell", "expected"), HOSTILE_CELLS)
+def test_access_log_export_uses_the_shared_guard(admin_client, db, cell, expected):
+    AccessLogFactory(user=None, username=cell, what=cell, path=cell, rows=0)
+    response = admin_client.get(reverse("manage:accesslog_export"))
+    [_, row] = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert (row[1], row[4], row[5]) == (expected, expected, expected)
+    assert row[7] == "0"  # a number is not text: never quoted
 
 
 def test_access_log_export_refuses_bad_filters(admin_client, log_rows):

@@ -58,6 +58,7 @@ class FilePlan:
     columns: list[ColumnPlan]  # the spec columns present in the header, spec order
     index: dict[str, int]  # header position of each present column
     width: int
+    header: list[str]  # every header name, x_ and unknown ones included, to name a column by position
     has_key: bool  # every key column is present
 
     def __post_init__(self):
@@ -122,6 +123,7 @@ class BundleLoader:
 
     def validate(self) -> None:
         for spec in self.present:
+            plan = None
             try:
                 with self.source.open(spec.filename) as stream:
                     rows = read_csv(stream)
@@ -133,7 +135,10 @@ class BundleLoader:
                     else:
                         self._validate_rows(plan, rows)
             except CsvReadError as e:
-                self.report.add(spec.filename, e.line, "", "", e.reason)
+                column = ""
+                if plan is not None and e.position is not None and e.position < len(plan.header):
+                    column = plan.header[e.position]
+                self.report.add(spec.filename, e.line, column, "", e.reason)
                 self._mark_broken(spec)
             except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as e:
                 self.report.add(spec.filename, None, "", "", f"cannot read the file: {e}")
@@ -179,6 +184,7 @@ class BundleLoader:
             columns=columns,
             index={p.name: index[p.name] for p in columns},
             width=len(names),
+            header=names,
             has_key=all(k in index for k in spec.key),
         )
 

@@ -4,12 +4,20 @@ Nothing is extracted to disk and nothing is read whole into memory: each file is
 a hard cap, decoded line by line (so a non-UTF-8 byte is reported with its offset and line) and fed to the csv
 module. Zip entries are checked against the size limits from their declared sizes before a byte is
 decompressed (zip-bomb guard), and the stream cap catches entries whose declared size lies.
+
+A bundle is only its own regular files: symbolic links (a folder's entries, the bundle folder itself, a zip
+entry stored as a link) and devices, pipes or sockets are refused without being opened, so nothing outside
+the bundle is ever read or quoted in a report; folder files are opened with O_NOFOLLOW so a link swapped in
+after the check is refused too. A bundle with none of the format's files is an error, and so are two zip
+entries for the same file (`children.csv` and `sub/children.csv`): which one was meant is not guessed.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import os
+import stat
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -37,10 +45,11 @@ JUNK_NAMES = (".DS_Store", "Thumbs.db")
 class CsvReadError(Exception):
     """A file cannot be read further (bad encoding, malformed CSV, too large)."""
 
-    def __init__(self, line: int | None, reason: str):
+    def __init__(self, line: int | None, reason: str, position: int | None = None):
         super().__init__(reason)
         self.line = line
         self.reason = reason
+        self.position = position  # 0-based index of the value at fault, when one is
 
 
 class _CappedStream(io.RawIOBase):
@@ -93,6 +102,8 @@ class BundleSource:
     # -- discovery ---------------------------------------------------------------------------------------
 
     def _open(self) -> None:
+        if self.path.is_symlink():
+            self._fail(f"{self.path} is a symbolic link; give the bundle's real folder or .zip file")
         if not self.path.exists():
             self._fail(f"{self.path} does not exist")
         if self.path.is_dir():
@@ -101,6 +112,12 @@ class BundleSource:
             self._open_zip()
         else:
             self._fail(f"{self.path.name} is neither a folder nor a .zip file")
+        if not self.files and self.report.ok:
+            self._fail(
+                "empty bundle: it holds none of the bundle's files ("
+                + ", ".join(f.filename for f in FILES)
+                + "); nothing to import"
+            )
 
     def _fail(self, reason: str) -> None:
         self.report.add("", None, "", "", reason)
@@ -109,14 +126,30 @@ class BundleSource:
     def _open_folder(self) -> None:
         children = [p for p in sorted(self.path.iterdir()) if not self._is_junk(p.name)]
         # A folder holding just one folder (e.g. an unzipped bundle) means that folder.
-        if len(children) == 1 and children[0].is_dir():
+        if len(children) == 1 and not children[0].is_symlink() and children[0].is_dir():
             children = [p for p in sorted(children[0].iterdir()) if not self._is_junk(p.name)]
         total = 0
         for p in children:
-            if p.is_dir():
+            # lstat: a symbolic link is judged as the link, never by what it points at.
+            mode = p.lstat().st_mode
+            if stat.S_ISLNK(mode):
+                self.report.add(
+                    p.name,
+                    None,
+                    "",
+                    "",
+                    "symbolic link in the bundle; refused (a bundle holds only its own files)",
+                )
+                continue
+            if stat.S_ISDIR(mode):
                 self.report.add(p.name, None, "", "", "unexpected folder in the bundle")
                 continue
-            size = p.stat().st_size
+            if not stat.S_ISREG(mode):
+                self.report.add(
+                    p.name, None, "", "", "not a regular file (a device, pipe or socket); refused"
+                )
+                continue
+            size = p.lstat().st_size
             total += size
             if size > self.max_entry_bytes:
                 self.report.add(
@@ -155,11 +188,21 @@ class BundleSource:
             if name.startswith("/") or ".." in parts or (parts and ":" in parts[0]):
                 self.report.add(name, None, "", "", "unsafe path in zip (absolute or with '..'); refused")
                 continue
+            if stat.S_ISLNK(info.external_attr >> 16):
+                self.report.add(
+                    name,
+                    None,
+                    "",
+                    "",
+                    "symbolic link in the zip; refused (a bundle holds only its own files)",
+                )
+                continue
             entries.append((name, info))
         # Ignore one top-level folder wrapping every file ("bundle/children.csv").
         tops = {PurePosixPath(n).parts[0] for n, _ in entries if len(PurePosixPath(n).parts) > 1}
         if len(tops) == 1 and all(len(PurePosixPath(n).parts) == 2 for n, _ in entries):
             entries = [(PurePosixPath(n).parts[1], i) for n, i in entries]
+        entries = self._without_duplicates(entries)
         total = 0
         for name, info in entries:
             if "/" in name:
@@ -200,6 +243,25 @@ class BundleSource:
                 f"{self.max_bytes:,} (BUNDLE_MAX_BYTES); refused"
             )
 
+    def _without_duplicates(
+        self, entries: list[tuple[str, zipfile.ZipInfo]]
+    ) -> list[tuple[str, zipfile.ZipInfo]]:
+        """Entries that are the only one for their file name; two or more for one name are all refused."""
+        by_file: dict[str, list[zipfile.ZipInfo]] = {}
+        for name, info in entries:
+            by_file.setdefault(PurePosixPath(name).name, []).append(info)
+        for file, infos in by_file.items():
+            if len(infos) > 1:
+                listed = ", ".join(repr(i.filename) for i in infos)
+                self.report.add(
+                    file,
+                    None,
+                    "",
+                    "",
+                    f"the zip holds {len(infos)} entries for this file ({listed}); keep only one",
+                )
+        return [(name, info) for name, info in entries if len(by_file[PurePosixPath(name).name]) == 1]
+
     @staticmethod
     def _is_junk(name: str) -> bool:
         return name.startswith(JUNK_PREFIXES) or PurePosixPath(name).name in JUNK_NAMES
@@ -225,7 +287,12 @@ class BundleSource:
         entry = self.files[filename]
         raw: BinaryIO
         if entry.path is not None:
-            raw = open(entry.path, "rb")  # noqa: SIM115 - closed below
+            # O_NOFOLLOW: a file replaced by a symbolic link since the folder was listed is refused (ELOOP).
+            fd = os.open(entry.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                os.close(fd)
+                raise OSError(f"{filename} is no longer a regular file")
+            raw = open(fd, "rb")  # noqa: SIM115 - closed below
         else:
             assert self._zip is not None and entry.info is not None
             raw = self._zip.open(entry.info)
@@ -292,6 +359,10 @@ def read_csv(stream: BinaryIO) -> Iterator[tuple[int, list[str]]]:
         if not values or (len(values) == 1 and not values[0].strip()):
             continue
         if any("\x00" in v for v in values):
-            # No database text column can hold NUL (PostgreSQL refuses it outright).
-            raise CsvReadError(start, "contains a NUL (0x00) byte; remove it and export the file again")
+            # No database text column can hold NUL (PostgreSQL refuses it outright, in the import run's error
+            # list too), so it stops the file even in an x_ column or the header.
+            position = next(i for i, v in enumerate(values) if "\x00" in v)
+            raise CsvReadError(
+                start, "contains a NUL (0x00) byte; remove it and export the file again", position
+            )
         yield start, values

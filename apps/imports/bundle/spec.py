@@ -9,10 +9,22 @@ Column kinds:
   int      whole number                   decimal  number
   ref      an ID in another file (`ref` names it: "children", "teams", "workers", ...); stored as a FK
   period   YYYY-MM
+
+IDs. Every ID column (a `ref`, or a `str` column named *_id or *_code: child_id, contact_id, worker_id,
+team_code, service_code, kpi_code, person_id, ...) holds 1 to the model field's max_length characters (40;
+60 for kpi_code) from ID_RULE: ASCII letters, digits, `-`, `_` and `.`, starting with a letter or a digit.
+So an ID always fits in a URL path segment (no `/`, no spaces, no `.`/`..`), never starts like a spreadsheet
+formula (`-`, `+`, `=`, `@`) and cannot hide invisible or look-alike characters. An ID with spaces around it
+is refused, not stripped: " CH1" would otherwise be a second child beside "CH1", and a refusal sends the fix
+back to the extract that made it.
+
+Control characters (C0, DEL, C1) are refused in every cell of every spec column; a `multiline` column (free
+text such as a note) may hold tabs and line breaks, nothing else. `x_` columns are neither read nor stored.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -40,6 +52,9 @@ from apps.people.choices import Ethnicity, Sex
 from apps.plans.choices import AbuseCategory, VisitKind
 from apps.workforce.choices import AuditKind, Employment, FamilyRole, Grade, PostStatus, SupervisionKind
 
+ID_RULE = "A-Z, a-z, 0-9, '-', '_' and '.', starting with a letter or a digit"
+ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
+
 
 @dataclass(frozen=True)
 class Column:
@@ -50,6 +65,12 @@ class Column:
     choices: type[models.TextChoices] | None = None
     ref: str | None = None  # for kind "ref": the FileSpec.name it points at
     max_length: int | None = None
+    multiline: bool = False  # free text that may hold tabs and line breaks
+
+    @property
+    def is_id(self) -> bool:
+        """Holds an ID (ID_RE): a reference, or a text column named *_id or *_code."""
+        return self.kind == "ref" or (self.kind == "str" and self.name.endswith(("_id", "_code")))
 
     @property
     def model_field(self) -> str:
@@ -498,7 +519,7 @@ FILES: tuple[FileSpec, ...] = (
             C("denominator", "decimal"),
             # blank = the whole LA
             ref("org_unit", "org_units"),
-            C("note"),
+            C("note", multiline=True),
         ),
     ),
 )

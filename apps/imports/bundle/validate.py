@@ -7,6 +7,11 @@ foreign key as the referenced row's ID, not its pk) so a bundle row and a stored
 ROW_RULES repeats the models' end-after-start and range constraints in Python so a bad row gets a row-level
 error instead of an IntegrityError at write time; tests/imports/test_bundle_spec.py checks that every
 constraint of every bundle model is covered by a parser, the key checks or a rule here.
+
+Every cell is also checked for control characters (one-line columns: none at all; `multiline` free text: tabs
+and line breaks only), every ID column against spec.ID_RE (spaces around an ID are refused, never stripped)
+and every date of birth against the day of the import: values that would otherwise be stored and break a page,
+an export or a URL later.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from django.db import models
 from apps.core.models import OrgLevel, OrgUnit
 from apps.core.periods import LONDON, Period
 
-from .spec import REF_TARGETS, Column, FileSpec
+from .spec import ID_RE, ID_RULE, REF_TARGETS, Column, FileSpec
 
 
 class CellError(Exception):
@@ -48,6 +53,11 @@ _DATETIME_RE = re.compile(
 )
 _BOOLS = {"Y": True, "N": False}
 MAX_LISTED_CODES = 40
+# C0, DEL and C1 controls, and the Unicode line and paragraph separators; free text may keep tab, LF and CR.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROLS_IN_FREE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL_NAMES = {"\t": "a tab", "\n": "a line break (LF)", "\r": "a line break (CR)"}
+_ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")
 
 
 @dataclass(frozen=True)
@@ -171,6 +181,61 @@ def text_parser(max_length: int | None) -> Callable[[str], str]:
     return parse
 
 
+def id_parser(max_length: int | None) -> Callable[[str], str]:
+    """An ID (spec.ID_RE). Spaces around it are an error, not stripped: " CH1" is not "CH1"."""
+
+    def parse(text: str) -> str:
+        if text != text.strip():
+            raise CellError(
+                "ID has spaces around it; remove them (' C1' and 'C1' would be two different IDs)"
+            )
+        if max_length is not None and len(text) > max_length:
+            raise CellError(f"longer than {max_length} characters ({len(text)})")
+        if ID_RE.match(text):
+            return text
+        if text[0] in "-_.":
+            raise CellError(f"not a valid ID: an ID must start with a letter or a digit ({ID_RULE})")
+        position, char = next((i, c) for i, c in enumerate(text, 1) if c not in _ID_CHARS)
+        shown = "a space" if char == " " else repr(char)
+        raise CellError(f"not a valid ID: {shown} at character {position} is not allowed ({ID_RULE})")
+
+    return parse
+
+
+def today() -> date:
+    """The day of the import in Europe/London: no one in a bundle can be born after it."""
+    return datetime.now(LONDON).date()
+
+
+def birth_date_parser(*, unborn_column: bool) -> Callable[[str], date]:
+    on = today()
+    hint = "; a child not yet born has an expected_date_of_birth instead" if unborn_column else ""
+
+    def parse(text: str) -> date:
+        d = parse_date(text)
+        if d > on:
+            raise CellError(f"date of birth is after the day of the import ({on.isoformat()}){hint}")
+        return d
+
+    return parse
+
+
+def _refusing_controls(parse: Callable[[str], Any], *, multiline: bool) -> Callable[[str], Any]:
+    """Wraps a parser with the control-character check, which runs before anything else (a tab is not
+    blank, it is refused). isprintable() is the fast path: nearly every cell is printable text."""
+    pattern = _CONTROLS_IN_FREE_TEXT if multiline else _CONTROLS
+    rest = "" if multiline else "; this column holds one line of text"
+
+    def wrapped(text: str) -> Any:
+        if not text.isprintable() and (m := pattern.search(text)):
+            char = m.group()
+            what = _CONTROL_NAMES.get(char, f"control character U+{ord(char):04X}")
+            raise CellError(f"contains {what} at character {m.start() + 1}{rest}; remove it")
+        return parse(text)
+
+    return wrapped
+
+
 def _with_blank(
     parse: Callable[[str], Any], *, required: bool, blank: Any, strip: bool
 ) -> Callable[[str], Any]:
@@ -202,17 +267,19 @@ def column_plans(spec: FileSpec) -> dict[str, ColumnPlan]:
     """Every column of a file, by name, in spec order."""
     model = apps.get_model(spec.model)
     plans: dict[str, ColumnPlan] = {}
+    has_expected_dob = any(c.name == "expected_date_of_birth" for c in spec.columns)
     for col in spec.columns:
         if spec.name == "teams":
             field = OrgUnit._meta.get_field(TEAMS_FIELDS[col.name])
-            parse = _with_blank(text_parser(field.max_length), required=True, blank="", strip=False)
-            plans[col.name] = ColumnPlan(col, parse, "", ())
+            text = id_parser(field.max_length) if col.is_id else text_parser(field.max_length)
+            parse = _with_blank(text, required=True, blank="", strip=False)
+            plans[col.name] = ColumnPlan(col, _refusing_controls(parse, multiline=False), "", ())
             continue
         field = model._meta.get_field(col.model_field)
         from_db = None
         if col.kind == "ref":
             target_field = REF_TARGETS[col.ref][1]
-            base: Callable[[str], Any] = text_parser(None)
+            base: Callable[[str], Any] = id_parser(None)
             blank = None
             if col.ref == "org_units":
                 lookups: tuple[str, ...] = (f"{field.name}__code", f"{field.name}__level")
@@ -223,8 +290,11 @@ def column_plans(spec: FileSpec) -> dict[str, ColumnPlan]:
             lookups = (field.name,)
             blank = None if field.null else ""
             base = _base_parser(col, field)
+            if col.name == "date_of_birth":
+                base = birth_date_parser(unborn_column=has_expected_dob)
         strip = col.kind not in ("str", "ref")
         parse = _with_blank(base, required=col.required, blank=blank, strip=strip)
+        parse = _refusing_controls(parse, multiline=col.multiline)
         plans[col.name] = ColumnPlan(col, parse, field.name, lookups, from_db)
     return plans
 
@@ -233,7 +303,8 @@ def _base_parser(col: Column, field: models.Field) -> Callable[[str], Any]:
     kind = col.kind
     if kind == "str":
         limits = [n for n in (col.max_length, getattr(field, "max_length", None)) if n]
-        return text_parser(min(limits) if limits else None)
+        limit = min(limits) if limits else None
+        return id_parser(limit) if col.is_id else text_parser(limit)
     if kind == "code":
         assert col.choices is not None
         return code_parser(col.choices)

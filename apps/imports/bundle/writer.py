@@ -1,5 +1,11 @@
 """Writing CSV bundle files from typed values. Used by the exporter and by the demo generator, so both
-produce byte-identical text for the same values (a round trip compares files)."""
+produce byte-identical text for the same values (a round trip compares files).
+
+Deliberately not passed through the spreadsheet guard (apps.core.spreadsheets.safe_cell) that the list
+exports use: a bundle is data for the importer, and an export followed by an import must give back exactly
+the stored values. An apostrophe added to `=SUM(1)` would be imported as part of the name. IDs cannot start
+with a formula character anyway (spec.ID_RULE); a person who opens a bundle in a spreadsheet should import
+it as text, as with any system extract."""
 
 from __future__ import annotations
 

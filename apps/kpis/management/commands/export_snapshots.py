@@ -43,6 +43,8 @@ class Command(BaseCommand):
         if opts["format"] == "json":
             self.stdout.write(json.dumps(rows, indent=1))
         else:
+            # Not passed through the spreadsheet guard (apps.core.spreadsheets): this is the contract other
+            # tools read, like the JSON, so its values must stay exactly as stored.
             writer = csv.DictWriter(self.stdout, fieldnames=COLUMNS, lineterminator="\n")
             writer.writeheader()
             for row in rows:
