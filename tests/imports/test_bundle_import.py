@@ -528,3 +528,18 @@ def test_refresh_option_queues_the_open_months_after_commit(
         "import_bundle", str(good), "--dry-run", "--refresh", stdout=io.StringIO(), stderr=io.StringIO()
     )
     assert queued == []
+
+
+def test_entered_measures_without_an_org_unit_column_are_the_las(la, tmp_path):
+    """org_unit is optional (blank = the LA) but part of an entered measure's identity: a file that leaves
+    the column out is read as blank on every row, and importing it again changes nothing (it used to stop
+    with a KeyError)."""
+    from apps.kpis.models import EnteredMeasure
+
+    files = {"entered_measures.csv": "kpi_code,period,value,note\nyot.first_time_entrants,2018-03,7,YOT\n"}
+    run = bundle_import(path=write_bundle(tmp_path / "one", files))
+    assert run.status == ImportStatus.SUCCEEDED, run.errors
+    measure = EnteredMeasure.objects.get()
+    assert (measure.org_unit, measure.value, measure.note) == (la, 7, "YOT")
+    again = bundle_import(path=write_bundle(tmp_path / "two", files))
+    assert again.counts["entered_measures.csv"] == {"rows": 1, "created": 0, "updated": 0, "unchanged": 1}

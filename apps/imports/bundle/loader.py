@@ -49,6 +49,9 @@ _TARGET_LABELS = {
 }
 
 
+ABSENT = -1  # the header position of an optional key column the file leaves out
+
+
 @dataclass
 class FilePlan:
     """A file's header resolved against its spec."""
@@ -177,6 +180,12 @@ class BundleLoader:
         for name in spec.required:
             if name not in index and report:
                 self.report.add(fn, line, name, "", "required column is missing from the header")
+        # An optional column that is part of the row's identity (entered_measures' org_unit: blank = the LA)
+        # may be left out of the header: it is read as blank on every row (position -1), so the row still
+        # has its whole key.
+        for name in spec.key:
+            if name not in index and name not in spec.required and name in plans:
+                index[name] = ABSENT
         columns = [p for name, p in plans.items() if name in index]
         return FilePlan(
             spec=spec,
@@ -192,7 +201,7 @@ class BundleLoader:
         row: dict[str, Any] = {}
         ok = True
         for name, position, parse in plan.cells:
-            text = values[position]
+            text = values[position] if position != ABSENT else ""
             try:
                 row[name] = parse(text)
             except CellError as e:
@@ -251,7 +260,10 @@ class BundleLoader:
                 if BAD in args:
                     continue
                 if not rule.ok(*args):
-                    texts = [values[plan.index[c]] if c in plan.index else "" for c in rule.columns]
+                    texts = [
+                        values[plan.index[c]] if plan.index.get(c, ABSENT) != ABSENT else ""
+                        for c in rule.columns
+                    ]
                     self.report.add(fn, line, rule.columns[0], texts[0], rule.reason.format(*texts))
             if spec.name == "care_episodes":
                 self._track_episode(row, line)
