@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from apps.scorecards import views as scorecard_views
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("apps.accounts.urls")),
@@ -9,5 +11,5 @@ urlpatterns = [
     path("children/", include("apps.people.urls")),
     path("api/", include("apps.api.urls")),
     path("", include("apps.scorecards.urls")),
-    path("", include("apps.core.urls")),
+    path("", scorecard_views.home, name="home"),
 ]

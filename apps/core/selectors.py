@@ -1,80 +1,14 @@
-"""Reads for the core app."""
+"""Reads for the core app: the org structure and the population, which every page that describes the
+council shows."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from django.db.models import Count, Q
 
-from django.apps import apps
-from django.db.models import Count, Max, Min, Q
-
-from .disclosure import is_small
 from .models import OrgLevel, OrgUnit, Population
 
 
-@dataclass(frozen=True)
-class HeldTable:
-    """A record type of the CSV bundle as the home page shows it."""
-
-    bundle_file: str
-    model: str
-    label: str
-    date_field: str | None  # the column a measure's period is read from; None when there is none
-
-
-# In bundle order (apps.imports.bundle.spec): teams and population are shown in their own sections.
-HELD_TABLES: tuple[HeldTable, ...] = (
-    HeldTable("workers", "workforce.Worker", "Workers", "start_date"),
-    HeldTable("posts", "workforce.Post", "Establishment posts", "start_date"),
-    HeldTable("children", "people.Child", "Children", "date_of_birth"),
-    HeldTable("allocations", "workforce.Allocation", "Case allocations", "start_date"),
-    HeldTable("contacts", "frontdoor.Contact", "Contacts", "received_at"),
-    HeldTable("referrals", "frontdoor.Referral", "Referrals", "referral_date"),
-    HeldTable("early_help", "frontdoor.EarlyHelpEpisode", "Early help episodes", "start_date"),
-    HeldTable("assessments", "assessments.Assessment", "Assessments", "start_date"),
-    HeldTable("strategy_discussions", "assessments.StrategyDiscussion", "Strategy discussions", "held_date"),
-    HeldTable("s47_enquiries", "assessments.S47Enquiry", "Section 47 enquiries", "start_date"),
-    HeldTable("conferences", "assessments.Conference", "Child protection conferences", "held_date"),
-    HeldTable("cin_plans", "plans.CINPlan", "Child in need plans", "start_date"),
-    HeldTable("cp_plans", "plans.CPPlan", "Child protection plans", "start_date"),
-    HeldTable("visits", "plans.Visit", "Visits", "visit_date"),
-    HeldTable("care_episodes", "care.CareEpisode", "Care episodes", "start_date"),
-    HeldTable("cla_reviews", "care.CLAReview", "Children in care reviews", "review_date"),
-    HeldTable("health_assessments", "care.HealthAssessment", "Health assessments", "completed_date"),
-    HeldTable("missing_episodes", "care.MissingEpisode", "Missing and absent episodes", "start_date"),
-    HeldTable("care_leavers", "care.CareLeaverStatus", "Care leaver statuses", "status_date"),
-    HeldTable("adoptions", "care.Adoption", "Adoptions", "entered_care_date"),
-    HeldTable("proceedings", "care.Proceeding", "Proceedings", "start_date"),
-    HeldTable("families", "workforce.Family", "Families First families", "attached_date"),
-    HeldTable("family_members", "workforce.FamilyMember", "Families First family members", None),
-    HeldTable("audits", "workforce.Audit", "Case audits", "completed_date"),
-    HeldTable("supervisions", "workforce.Supervision", "Supervisions", "held_date"),
-    HeldTable("life_story_work", "care.LifeStoryWork", "Life story work", "start_date"),
-    HeldTable("entered_measures", "kpis.EnteredMeasure", "Entered measures", "period"),
-)
-
-
-def _table_summary(table: HeldTable) -> dict:
-    model = apps.get_model(table.model)
-    # One query per table: count and date range together. order_by() drops Meta.ordering from the aggregate.
-    aggregates = {"rows": Count("pk")}
-    if table.date_field:
-        aggregates |= {"first": Min(table.date_field), "last": Max(table.date_field)}
-    row = model.objects.order_by().aggregate(**aggregates)
-    field = model._meta.get_field(table.date_field) if table.date_field else None
-    return {
-        "file": f"{table.bundle_file}.csv",
-        "label": table.label,
-        "rows": row["rows"],
-        "date_column": table.date_field,
-        "date_label": field.verbose_name if field else "",
-        "first": row.get("first"),
-        "last": row.get("last"),
-        # "YYYY-MM" periods are strings, printed as they are; dates and date-times go through |date.
-        "is_period": table.date_field == "period",
-    }
-
-
-def _org_summary() -> dict:
+def org_summary() -> dict:
     la = OrgUnit.objects.filter(level=OrgLevel.LA).first()
     services = list(
         OrgUnit.objects.filter(level=OrgLevel.SERVICE)
@@ -90,63 +24,5 @@ def _org_summary() -> dict:
     }
 
 
-def _last_import() -> dict | None:
-    from apps.imports.models import ImportRun
-
-    run = ImportRun.objects.select_related("started_by").order_by("-started_at", "-pk").first()
-    if run is None:
-        return None
-    totals: dict[str, int] = {}
-    for counts in run.counts.values():
-        if isinstance(counts, dict):
-            for key, value in counts.items():
-                if isinstance(value, int):
-                    totals[key] = totals.get(key, 0) + value
-    return {"run": run, "files": len(run.counts), "totals": totals}
-
-
-def data_held_summary(*, aggregates_only: bool = False) -> dict:
-    """What the portal holds, for the home page: each record type's row count and date range, the org
-    structure, the population by year and the last import. A fixed number of aggregate queries, whatever the
-    size of the tables.
-
-    `aggregates_only` is the viewer's version (product.md: aggregates only, small numbers suppressed): a
-    count of 1-4 records is withheld (`rows` None, `suppressed` True), and so is the grand total, which
-    would give a withheld count back as the total minus the others; no dates are shown, since the first and
-    last date of a handful of records are facts about the children in them (a single adoption's dates, the
-    oldest child's date of birth); and of the last import only when it finished and whether it succeeded
-    (its file path, who ran it and its counts are the operators' business)."""
-    tables = [_table_summary(t) for t in HELD_TABLES]
-    total_rows = sum(t["rows"] for t in tables)
-    summary = {
-        "tables": tables,
-        "total_rows": total_rows,
-        "has_data": total_rows > 0,
-        "org": _org_summary(),
-        "population": list(Population.objects.order_by("-year").values("year", "age_0_17", "source")),
-        "last_import": _last_import(),
-        "aggregates_only": aggregates_only,
-    }
-    if aggregates_only:
-        summary["tables"] = [_aggregate_only(t) for t in tables]
-        summary["total_rows"] = None
-        run = summary["last_import"]["run"] if summary["last_import"] else None
-        summary["last_import"] = (
-            {"finished_at": run.finished_at or run.started_at, "status": run.get_status_display()}
-            if run
-            else None
-        )
-    return summary
-
-
-def _aggregate_only(table: dict) -> dict:
-    small = is_small(table["rows"])
-    return {
-        **table,
-        "rows": None if small else table["rows"],
-        "suppressed": small,
-        "first": None,
-        "last": None,
-        "date_column": None,
-        "date_label": "",
-    }
+def population_by_year() -> list[dict]:
+    return list(Population.objects.order_by("-year").values("year", "age_0_17", "source"))

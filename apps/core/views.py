@@ -1,8 +1,6 @@
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django_filters.views import FilterView
@@ -10,15 +8,6 @@ from django_tables2 import RequestConfig, SingleTableMixin
 
 from apps.accounts import access
 from apps.accounts.models import AccessAction
-
-from . import selectors
-
-
-@login_required
-def home(request):
-    aggregates_only = access.suppresses_small_counts(request.user)
-    return render(request, "core/home.html", selectors.data_held_summary(aggregates_only=aggregates_only))
-
 
 # --- child-level views ---------------------------------------------------------------------------------
 

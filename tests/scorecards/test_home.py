@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from apps.core.selectors import HELD_TABLES, data_held_summary
+from apps.imports.selectors import HELD_TABLES, data_held_summary
 from tests.factories import (
     ChildFactory,
     ContactFactory,

@@ -7,7 +7,7 @@ from django.core.management import call_command, get_commands
 from django.test import RequestFactory
 
 from apps.accounts.models import Role
-from apps.core.management.commands import demo_setup
+from apps.imports.management.commands import demo_setup
 from apps.people.models import Child
 from tests.factories import ChildFactory, TeamFactory
 

@@ -1,0 +1,15 @@
+"""The scorecards app's pages. The home page: what a signed-in user opens first."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from apps.accounts import access
+from apps.imports.selectors import data_held_summary
+
+
+@login_required
+def home(request):
+    aggregates_only = access.suppresses_small_counts(request.user)
+    return render(request, "scorecards/home.html", data_held_summary(aggregates_only=aggregates_only))
