@@ -366,3 +366,24 @@ def test_every_model_is_in_the_admin_or_deliberately_not_and_has_a_factory():
     left_out = set(CHILD_LEVEL) | {User}
     assert [label(m) for m in ours if m not in admin.site._registry and m not in left_out] == []
     assert [label(m) for m in ours if m not in factories.FACTORIES] == []
+
+
+def test_an_import_runs_errors_show_without_their_values(superuser_client):
+    """A refused children.csv row's value can be a child's name or date of birth; the admin is not a logged
+    child-level page, so it shows where and why, not the value."""
+    run = factories.ImportRunFactory(
+        status="failed",
+        error_count=1,
+        errors=[
+            {
+                "file": "children.csv",
+                "row": 7,
+                "column": "date_of_birth",
+                "value": "Zebedee Quint 2099-01-01",
+                "reason": "a date of birth after the day of the import",
+            }
+        ],
+    )
+    body = superuser_client.get(reverse("admin:imports_importrun_change", args=[run.pk])).content.decode()
+    assert "children.csv line 7 column date_of_birth" in body and "after the day of the import" in body
+    assert "Zebedee" not in body and "2099" not in body

@@ -34,9 +34,33 @@ class ImportRunAdmin(ReadOnlyAdmin):
         "started_by",
         "command",
         "counts",
-        "errors",
+        "problems",
         "error_count",
     )
+
+    fields = readonly_fields
+
+    @admin.display(description="errors (file, line, column, reason)")
+    def problems(self, obj):
+        # Without the offending values: a value from children.csv can be a child's name or date of birth, and
+        # the Django admin is not a logged child-level page. The import report where the file was imported
+        # (import_bundle prints it) has them.
+        lines = [
+            " ".join(
+                str(part)
+                for part in (
+                    error.get("file", ""),
+                    f"line {error['row']}" if error.get("row") else "",
+                    f"column {error['column']}" if error.get("column") else "",
+                    "-",
+                    error.get("reason", ""),
+                )
+                if part
+            )
+            for error in (obj.errors or [])
+            if isinstance(error, dict)
+        ]
+        return "\n".join(lines) or "-"
 
     @admin.display(description="rows")
     def rows_total(self, obj):
