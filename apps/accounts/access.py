@@ -63,3 +63,22 @@ def team_scope(user) -> frozenset[int] | None:
             OrgUnit.objects.filter(parent_id__in=services, level=OrgLevel.TEAM).values_list("pk", flat=True)
         )
     return frozenset(teams)
+
+
+COMMENTING_ROLES = frozenset({Role.ADMIN, Role.DIRECTOR, Role.HEAD_OF_SERVICE, Role.TEAM_MANAGER})
+
+
+def may_comment_on(user, org_unit) -> bool:
+    """Commentary is written by those who answer for the unit (product.md): a director or an admin for any
+    unit, the LA included; a head of service for their services and the teams in them; a team manager for
+    their own teams. Analysts and viewers read it."""
+    from apps.core.models import OrgLevel
+
+    if not _active(user) or user.role not in COMMENTING_ROLES or org_unit is None:
+        return False
+    if user.role in (Role.ADMIN, Role.DIRECTOR):
+        return True
+    own = set(user.org_units.values_list("pk", flat=True))
+    if org_unit.pk in own:
+        return org_unit.level != OrgLevel.LA
+    return user.role == Role.HEAD_OF_SERVICE and org_unit.level == OrgLevel.TEAM and org_unit.parent_id in own

@@ -90,3 +90,34 @@ def months_back(period: str, count: int) -> list[str]:
     """`count` months ending at `period`, oldest first."""
     last = Period.parse(period)
     return [str(last - i) for i in range(count - 1, -1, -1)]
+
+
+def commentary(*, period: str, org_unit: OrgUnit, user) -> dict[str, dict]:
+    """The current commentary of each section ("" = the month as a whole) for a unit's month, with how many
+    versions there are: {section: {"current": Commentary, "versions": n}}. One query. Viewers read it for
+    published months only, as they do the figures."""
+    from apps.accounts import access
+    from apps.kpis.selectors import is_published
+
+    from .models import Commentary
+
+    if access.suppresses_small_counts(user) and not is_published(period):
+        return {}
+    out: dict[str, dict] = {}
+    # Every version of the month's few commentaries, newest first: the first seen per section is current.
+    for c in (
+        Commentary.objects.filter(period=period, org_unit=org_unit)
+        .select_related("author")
+        .order_by("section", "-version")
+    ):
+        if c.section in out:
+            out[c.section]["versions"] += 1
+        else:
+            out[c.section] = {"current": c, "versions": 1}
+    return out
+
+
+def commentary_history(*, period: str, org_unit: OrgUnit, section: str):
+    from .models import Commentary
+
+    return Commentary.objects.filter(period=period, org_unit=org_unit, section=section).order_by("-version")

@@ -1,4 +1,9 @@
+from django.urls import path
+
+from . import commentary
+
 app_name = "scorecards"
 
-# Each page of the app adds its pattern here.
-urlpatterns: list = []
+urlpatterns = [
+    path("commentary/", commentary.CommentaryView.as_view(), name="commentary"),
+]
