@@ -2,7 +2,7 @@
 cached) or refused (login redirect, 403 or 404, and none of the child's data in the body, nothing logged).
 Every list URL caps its page size.
 
-A view is child-level when it carries `child_level = True` (apps.core.views.ChildLevelMixin,
+A view is child-level when it carries `child_level = True` (apps.people.views.ChildLevelMixin,
 apps.api.views.ChildLevelAPIMixin). Every URL under /children/ or /api/children/ must be marked, so a new view
 there cannot be missed: the test fails until it is marked, and once marked it is walked."""
 
@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from apps.accounts.access import sees_child_level
 from apps.accounts.models import AccessLog
 from apps.api.views import ChildLevelAPIMixin
-from apps.core.views import ChildLevelMixin
+from apps.people.views import ChildLevelMixin
 from tests.people.helpers import login
 
 pytestmark = pytest.mark.django_db
@@ -90,11 +90,11 @@ def text_of(response) -> str:
     if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
         from openpyxl import load_workbook
 
-        sheet = load_workbook(io.BytesIO(response.content)).active
+        sheet = load_workbook(io.BytesIO(response.getvalue())).active
         return "\n".join(
             " ".join(str(v) for v in row if v is not None) for row in sheet.iter_rows(values_only=True)
         )
-    return response.content.decode()
+    return response.getvalue().decode()
 
 
 def expected_action(view) -> str:
@@ -136,7 +136,9 @@ def test_every_child_level_url_for_every_persona(client, personas, world, person
         url = build(name, params, "CH-A")
         before = AccessLog.objects.count()
         response = client.get(url)
-        body = text_of(response) if response.status_code == 200 else response.content.decode(errors="replace")
+        body = (
+            text_of(response) if response.status_code == 200 else response.getvalue().decode(errors="replace")
+        )
         logged = list(AccessLog.objects.order_by("pk")[before:])
         record_url = "child_id" in params
         allowed = visible is not None and (not record_url or "CH-A" in visible)
@@ -216,12 +218,12 @@ def test_forged_ids_are_404_on_every_record_url(client, personas, world):
         for forged in FORGED_IDS:
             url = build(name, params, forged)
             response = client.get(url)
-            body = response.content.decode(errors="replace")
+            body = response.getvalue().decode(errors="replace")
             if response.status_code != 404 or "Birch" in body or "alert(1)" in body:
                 problems.append(f"{url}: {response.status_code}")
         for traversal in ("../", "../../admin/", "CH-B/../CH-A"):
             response = client.get(build(name, params, traversal))
-            if response.status_code == 200 and "Birch" in response.content.decode():
+            if response.status_code == 200 and "Birch" in response.getvalue().decode():
                 problems.append(f"{name} {traversal}: leaked")
     assert not AccessLog.objects.filter(what__contains="CH-B").exists()
     assert not problems, "\n".join(problems)
@@ -250,7 +252,9 @@ def test_tampered_filters_on_every_list_url(client, personas, world, params):
         if url_params:
             continue
         response = client.get(reverse(name), params)
-        body = text_of(response) if response.status_code == 200 else response.content.decode(errors="replace")
+        body = (
+            text_of(response) if response.status_code == 200 else response.getvalue().decode(errors="replace")
+        )
         if response.status_code not in (200, 400):
             problems.append(f"{name}: status {response.status_code}")
         if "CH-B" in body or "Birch" in body:
@@ -282,7 +286,7 @@ def test_every_list_url_caps_its_page_size(client, personas, world):
     to the default, never an error."""
     from django.conf import settings
 
-    from apps.core.views import ChildLevelListView
+    from apps.people.views import ChildLevelListView
     from tests.factories import AllocationFactory, ChildFactory
 
     cap = {"page": ChildLevelListView.MAX_PER_PAGE, "api": settings.REST_FRAMEWORK["PAGE_SIZE"]}
@@ -321,7 +325,7 @@ def test_every_list_url_caps_its_page_size(client, personas, world):
 
 
 def test_the_page_cap_and_its_fallbacks(client, personas, world):
-    from apps.core.views import ChildLevelListView
+    from apps.people.views import ChildLevelListView
     from tests.factories import AllocationFactory, ChildFactory
 
     for n in range(ChildLevelListView.MAX_PER_PAGE + 5):

@@ -8,7 +8,7 @@ access-log row; every change to users, teams, targets and settings goes through 
 event. The admin does neither, so it must not be a side door round them:
 
 - No child-level data. No record that names a child, nor a Families First family or member, has an admin:
-  records are seen at /children/ (apps.core.views.ChildLevelMixin), where access is checked and logged.
+  records are seen at /children/ (apps.people.views.ChildLevelMixin), where access is checked and logged.
   tests/test_admin.py fails if an admin is registered for any model that holds a child's data.
 - No users, second factors or passwords. The User admin would set any user's password, role, teams and
   staff/superuser flags with only Django's own log entry, and django-otp's device admin shows a device's

@@ -30,7 +30,7 @@ from .serializers import ChildSerializer, NamedChildSerializer
 
 
 class ChildLevelAPIMixin:
-    """The API's counterpart of apps.core.views.ChildLevelMixin (marked for the URL walker test). Pages are
+    """The API's counterpart of apps.people.views.ChildLevelMixin (marked for the URL walker test). Pages are
     PAGE_SIZE (50) children, fixed: the pagination takes no page-size parameter. Every response, refusals
     included, is `Cache-Control: no-store`."""
 

@@ -1,81 +1,18 @@
-from django.contrib.auth.mixins import AccessMixin
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.utils.cache import add_never_cache_headers
-from django.utils.functional import cached_property
+"""The one list stack: a list view of a queryset with a filterset, a table, capped pagination and CSV/Excel
+export, in the style of NetBox's ObjectListView. The child list, the drill-downs and the /manage/ lists are
+each a few declarative lines on top of it; what differs between them (who may see it, what is logged) comes
+from a mixin of the app that owns the data (apps.people.views.ChildLevelMixin for child-level lists,
+apps.manage.views.AdminOnlyMixin for the admins' lists). Core knows nothing of users or children."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
+from django_tables2.rows import BoundRow
 
-from apps.accounts import access
-from apps.accounts.models import AccessAction
-
-# --- child-level views ---------------------------------------------------------------------------------
-
-
-class ChildLevelMixin(AccessMixin):
-    """The base of every view that shows child-level data (product.md, issue 4). It
-
-    - refuses users who may not see child-level data: anonymous users go to the login page, others get 403;
-    - narrows every queryset through `restrict()`, i.e. `Child.objects.visible_to(user)` (or
-      `visible_records` for a record queryset), so another team's child is a 404, never the data;
-    - tells templates whether names may be shown (`sees_names`; analysts see IDs only);
-    - writes one AccessLog row per request (`log_access`), and a `portal.security` warning for a signed-in
-      user's refused request (`log_refusal`);
-    - marks every response it returns `Cache-Control: no-store` (with Django's other never-cache headers), so
-      no browser or proxy keeps a copy of a child's data after the session ends.
-
-    `child_level = True` marks the view for tests/test_child_level_access.py, which walks the URL conf and
-    refuses any URL under /children/ or /api/children/ whose view lacks the mark."""
-
-    child_level = True
-    child_field = "child"  # how a record queryset reaches its child, for visible_records
-    access_action = AccessAction.LIST
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        from apps.accounts.services import log_refusal
-
-        try:
-            if not access.sees_child_level(request.user):
-                raise PermissionDenied("child-level data is not available to your role")
-            response = super().dispatch(request, *args, **kwargs)
-            add_never_cache_headers(response)
-            return response
-        except PermissionDenied as exc:
-            log_refusal(request, status=403, reason=str(exc))
-            raise
-        except Http404 as exc:
-            log_refusal(request, status=404, reason=str(exc))
-            raise
-
-    @cached_property
-    def sees_names(self) -> bool:
-        return access.sees_names(self.request.user)
-
-    def restrict(self, queryset):
-        from apps.people.selectors import restrict
-
-        return restrict(queryset, self.request.user, self.child_field)
-
-    def get_base_queryset(self):
-        """The unrestricted queryset with whatever the page needs (annotations, select_related)."""
-        raise NotImplementedError
-
-    def get_queryset(self):
-        return self.restrict(self.get_base_queryset())
-
-    def log_access(self, *, what: str, filters=None, rows=None, action=None):
-        from apps.accounts.services import log_access
-
-        return log_access(
-            self.request, action=action or self.access_action, what=what, filters=filters, rows=rows
-        )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["sees_names"] = self.sees_names
-        return context
+from . import exports
 
 
 class CappedTablePagination:
@@ -104,34 +41,97 @@ class CappedTablePagination:
         return table
 
 
-class ChildLevelListView(ChildLevelMixin, CappedTablePagination, SingleTableMixin, FilterView):
-    """The one generic child-level list: a queryset, a filterset and a table (NetBox-style). A subclass sets
-    `get_base_queryset`, `filterset_class`, `table_class` (and `named_table_class`, the table with names, for
-    users who may see them), `template_name` and `access_what`.
+EXPORT_LABELS = {"csv": "CSV", "xlsx": "Excel"}
 
-    Invalid filter values show as form errors over an empty list (django-filter's strict mode). The access
-    log records the validated filters and the number of rows on the page returned. Pages are at most
-    MAX_PER_PAGE (100) rows (CappedTablePagination)."""
 
-    access_action = AccessAction.LIST
-    access_what = "list"
-    named_table_class = None
+class ListView(CappedTablePagination, SingleTableMixin, FilterView):
+    """A queryset, a filterset and a table; `?format=csv` (streamed) or `?format=xlsx` exports every row the
+    filters select, in the table's columns unless `export_rows` says otherwise.
 
-    def get_table_class(self):
-        if self.sees_names and self.named_table_class is not None:
-            return self.named_table_class
-        return self.table_class
+    Invalid filter values show as form errors over an empty list (django-filter's strict mode) and refuse an
+    export with a 400, so an export never holds more than was asked for. Subclasses set `filterset_class`,
+    `table_class`, `template_name` (and `export_name`, the file's name stem); `listed` and `exported` are
+    called with what was shown, for an access log."""
+
+    export_formats = ("csv", "xlsx")
+    export_name = "list"
+    export_format: str | None = None  # set by a URL that always exports (e.g. /children/export.csv)
+    # The table paginates; the FilterView must not paginate the queryset as well (a second COUNT query).
+    paginate_by = None
 
     def get(self, request, *args, **kwargs):
+        fmt = self.export_format or request.GET.get("format")
+        if fmt:
+            return self.export(fmt)
         response = super().get(request, *args, **kwargs)
         table = response.context_data["table"]
         page = getattr(table, "page", None)
         # len() runs the page's query; the table renders from the same, now cached, queryset.
         rows = len(page.object_list) if page is not None else len(table.rows)
-        filters = (
-            self.filterset.form.cleaned_data if self.filterset.is_bound and self.filterset.is_valid() else {}
-        )
-        if self.filterset.is_bound and not self.filterset.is_valid():
-            filters = {"invalid": sorted(self.filterset.errors)}
-        self.log_access(what=self.access_what, filters=filters, rows=rows)
+        self.listed(filters=self.applied_filters(), rows=rows)
         return response
+
+    def applied_filters(self) -> dict:
+        """The validated filters, or the names of the invalid ones (for the log: never the raw input)."""
+        fs = self.filterset
+        if fs.is_bound and not fs.is_valid():
+            return {"invalid": sorted(fs.errors)}
+        return (
+            {k: v for k, v in fs.form.cleaned_data.items() if v not in (None, "", [])} if fs.is_bound else {}
+        )
+
+    def export(self, fmt: str):
+        if fmt not in self.export_formats:
+            return HttpResponse(
+                f"Unknown format {fmt[:20]!r}: use {' or '.join(self.export_formats)}.",
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            lines = [f"{field}: {' '.join(errors)}" for field, errors in self.filterset.errors.items()]
+            return HttpResponse(
+                "Invalid filters:\n" + "\n".join(lines), status=400, content_type="text/plain; charset=utf-8"
+            )
+        queryset = self.filterset.qs
+        count = queryset.count()
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        filename = f"{self.export_name}-{stamp}.{fmt}"
+        rows = self.export_rows(queryset)
+        if fmt == "xlsx":
+            response = exports.xlsx_response(rows, filename, title=self.export_name)
+        else:
+            response = exports.csv_response(rows, filename)
+        self.exported(fmt=fmt, filters=self.applied_filters(), rows=count)
+        return response
+
+    def export_rows(self, queryset):
+        """A header, then one list of plain values per row: by default the table's own columns."""
+        table = self.get_table_class()(data=queryset)
+        columns = [column for column in table.columns if column.name not in self.export_exclude]
+        yield [str(column.header) for column in columns]
+        # Row by row from the database (iterator), not the table's cached queryset: an export can be long.
+        for record in queryset.iterator(chunk_size=2000):
+            row = BoundRow(record, table=table)
+            yield [row.get_cell_value(column.name) for column in columns]
+
+    export_exclude: tuple[str, ...] = ()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["exports"] = [(EXPORT_LABELS[fmt], self.export_url(fmt)) for fmt in self.export_formats]
+        return context
+
+    def export_url(self, fmt: str) -> str:
+        """This list with its filters (not its page) as a download."""
+        query = self.request.GET.copy()
+        for name in ("page", "per_page", "format"):
+            query.pop(name, None)
+        query["format"] = fmt
+        return f"{self.request.path}?{query.urlencode()}"
+
+    def listed(self, *, filters: dict, rows: int) -> None:
+        """Called after a page of the list is shown."""
+
+    def exported(self, *, fmt: str, filters: dict, rows: int) -> None:
+        """Called when an export is returned."""

@@ -18,7 +18,6 @@ ATTRS = {"class": "table table--compact"}
 class Base(tables.Table):
     class Meta:
         attrs = ATTRS
-        template_name = "django_tables2/table.html"
         empty_text = "Nothing matches."
 
 

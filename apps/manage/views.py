@@ -4,13 +4,11 @@ call the owning app's services_admin, which audits them in the same transaction.
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -19,8 +17,6 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, TemplateView
 from django.views.generic.edit import FormView
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from apps.accounts import services_admin as user_services
 from apps.accounts import services_org_units as org_services
@@ -28,8 +24,7 @@ from apps.accounts.access import is_admin
 from apps.accounts.models import AccessLog, AuditEvent, User
 from apps.core.models import OrgLevel, OrgUnit
 from apps.core.services import ensure_la
-from apps.core.spreadsheets import safe_cell
-from apps.core.views import CappedTablePagination
+from apps.core.views import ListView
 from apps.kpis import services_admin as kpi_services
 from apps.kpis.models import Baseline, Benchmark, EnteredMeasure, MeasureSetting, Target
 from apps.kpis.registry import load
@@ -54,11 +49,12 @@ class Index(AdminOnlyMixin, TemplateView):
 # --- generic list / form / delete ----------------------------------------------------------------------
 
 
-class ListPage(AdminOnlyMixin, CappedTablePagination, SingleTableMixin, FilterView):
+class ListPage(AdminOnlyMixin, ListView):
+    """The one list view (apps.core.views.ListView: filters, a table of at most 100 rows a page, exports)
+    behind the admin-only check."""
+
     template_name = "manage/list.html"
-    # The table paginates (at most 100 rows: the access log is as long as the child list); the ListView must
-    # not paginate the queryset as well (a second COUNT query).
-    paginate_by = None
+    export_formats = ()  # a list exports only where it says so (the access log)
     title = ""
     new_url = ""
     new_label = ""
@@ -546,40 +542,23 @@ class AccessLogList(ListPage):
     filterset_class = filtersets.AccessLogFilterSet
     template_name = "manage/accesslog_list.html"
     queryset = AccessLog.objects.order_by("-at", "-pk")
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-class AccessLogExport(AdminOnlyMixin, View):
+    # CSV, streamed: the access log is as long as the child list.
+    export_formats = ("csv",)
+    export_name = "access-log"
     COLUMNS = ("at", "username", "role", "action", "what", "path", "filters", "rows", "ip")
 
-    def get(self, request):
+    def export_rows(self, queryset):
         import json
 
-        filterset = filtersets.AccessLogFilterSet(
-            request.GET, queryset=AccessLog.objects.order_by("-at", "-pk")
-        )
-        if not filterset.is_valid():
-            # Never export more than was asked for because a filter did not parse.
-            return HttpResponseBadRequest(
-                "Invalid filter: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in filterset.errors.items()),
-                content_type="text/plain",
-            )
-        rows = filterset.qs
-        writer = csv.writer(_Echo())
+        yield self.COLUMNS
+        for row in queryset.values_list(*self.COLUMNS).iterator(chunk_size=2000):
+            row = list(row)
+            row[0] = timezone.localtime(row[0]).isoformat()
+            row[6] = json.dumps(row[6], sort_keys=True) if row[6] else ""
+            yield row
 
-        def lines():
-            yield writer.writerow(self.COLUMNS)
-            for row in rows.values_list(*self.COLUMNS).iterator(chunk_size=2000):
-                row = list(row)
-                row[0] = timezone.localtime(row[0]).isoformat()
-                row[6] = json.dumps(row[6], sort_keys=True) if row[6] else ""
-                yield writer.writerow([safe_cell(v) for v in row])
 
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="access-log-{stamp}.csv"'
-        return response
+class AccessLogExport(AccessLogList):
+    """/manage/access-log/export.csv: the list's CSV export at an address of its own."""
+
+    export_format = "csv"

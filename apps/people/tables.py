@@ -14,7 +14,6 @@ from .models import Child
 
 class PortalTable(tables.Table):
     class Meta:
-        template_name = "core/_table.html"
         attrs = {"class": "table table--compact"}
         empty_text = "No children match these filters."
 

@@ -168,7 +168,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+DJANGO_TABLES2_TEMPLATE = "core/_table.html"  # the one table template, for every list
 
 # The council this deployment serves: the root of the org-unit tree (LA -> service -> team). The code is the
 # DfE "old LA code" (e.g. 302), which is how DfE statistics and statutory returns name the council.

@@ -343,7 +343,7 @@ def test_forged_child_ids_are_404(client, personas, child_id):
 
 
 def read_csv(response):
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    return list(csv.reader(io.StringIO(response.getvalue().decode())))
 
 
 def read_xlsx(response):

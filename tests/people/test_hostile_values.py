@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from apps.people import exports
+from apps.core import exports
 from tests.core.test_spreadsheets import HOSTILE_CELLS
 from tests.factories import AllocationFactory, ChildFactory
 from tests.people.helpers import login
@@ -23,7 +23,7 @@ XLSX = reverse("people:child_export_xlsx")
 
 
 def read_csv(response):
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    return list(csv.reader(io.StringIO(response.getvalue().decode())))
 
 
 def read_xlsx(response):
@@ -58,10 +58,18 @@ def test_numbers_stay_numbers_and_text_is_guarded_in_both_formats():
         ["text", "minus", "decimal", "float", "zero", "formula", "full-width"],
         ["plain", -1, Decimal("-3.25"), -2.5, 0, "-2+3", "＝1+1"],
     ]
-    response, count = exports.csv_response(iter(rows), "x.csv")
-    assert count == 1
-    assert read_csv(response)[1] == ["plain", "-1", "-3.25", "-2.5", "0", "'-2+3", "'＝1+1"]
-    response, count = exports.xlsx_response(iter(rows), "x.xlsx", title="x")
+    response = exports.csv_response(iter(rows), "x.csv")
+    assert len(read_csv(response)) == 2
+    assert read_csv(exports.csv_response(iter(rows), "x.csv"))[1] == [
+        "plain",
+        "-1",
+        "-3.25",
+        "-2.5",
+        "0",
+        "'-2+3",
+        "'＝1+1",
+    ]
+    response = exports.xlsx_response(iter(rows), "x.xlsx", title="x")
     sheet = load_workbook(io.BytesIO(response.content)).active
     cells = list(sheet.iter_rows(min_row=2))[0]
     assert [c.value for c in cells] == ["plain", -1, -3.25, -2.5, 0, "'-2+3", "'＝1+1"]

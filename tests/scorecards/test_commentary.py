@@ -7,12 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.accounts.models import AuditEvent, Role
-from apps.core.models import OrgUnit
+from apps.accounts.models import AuditEvent
 from apps.kpis.models import PeriodState
 from apps.scorecards import selectors, services
 from apps.scorecards.models import Commentary
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
