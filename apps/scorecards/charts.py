@@ -152,7 +152,9 @@ def _breakdown(chart: Breakdown, page: PageData) -> dict:
         cells = [page.cell(chart.kpi, page.period, basis, dimension, b, show=show) for b in parts]
         label = {"initial_rag": "Initial rating", "final_rag": "Final rating"}.get(dimension, m.label)
         datasets.append(_dataset(f"{label}, {month_label(page.period)}", cells, unit, index))
-    return {"labels": [part_label(dimension0, b, page) for b in parts], "datasets": datasets}
+    labels = [part_label(dimension0, b, page) for b in parts]
+    # Long part names read better down the side than slanted under the bars.
+    return {"labels": labels, "datasets": datasets, "horizontal": any(len(x) > 14 for x in labels)}
 
 
 def _units_trend(chart: UnitsTrend, page: PageData) -> dict:

@@ -131,6 +131,7 @@ class PageData:
     provisional: dict[str, bool | None]  # {period: open?} over the window
     months: series.Months = field(default_factory=dict)
     registry: dict[str, Measure] = field(default_factory=dict)
+    _dimensions: dict = field(default_factory=dict, repr=False)
 
     @property
     def fy(self) -> int:
@@ -171,9 +172,7 @@ class PageData:
             show = "numerator" if m.unit == Unit.PERCENT else "value"
         unit = Unit.COUNT if show == "numerator" else m.unit
         if fig is None:
-            whole = self.figure(period, (kpi, basis, "", ""), code)
-            if dimension and whole is not None and not whole.suppressed and self._held(period, code):
-                # Parts are stored when they occur; one absent from a month whose whole is held is 0.
+            if dimension and self._part_is_zero(period, code, kpi, basis, dimension):
                 return Cell(text=format_number(0, Unit.COUNT), plain="0", number=0)
             return Cell()
         if fig.suppressed:
@@ -196,8 +195,18 @@ class PageData:
             number=chart_number(x, unit),
         )
 
-    def _held(self, period, code) -> bool:
-        return bool(self.figures(period, code))
+    def _part_is_zero(self, period, code, kpi, basis, dimension) -> bool:
+        """Parts are stored when they occur: one absent from a month whose whole is 0, or whose dimension
+        has other parts held, is 0. With neither, the breakdown was not computed: no value."""
+        whole = self.figure(period, (kpi, basis, "", ""), code)
+        if whole is None or whole.suppressed:
+            return False
+        if whole.numerator == 0:
+            return True
+        dims = self._dimensions.get((code, period))
+        if dims is None:
+            dims = self._dimensions[(code, period)] = {k[:3] for k in self.figures(period, code) if k[2]}
+        return (kpi, basis, dimension) in dims
 
 
 def window(section: Section, period: str) -> list[str]:

@@ -36,7 +36,7 @@ def _months_columns(page: PageData) -> list[dict]:
     ]
 
 
-def _line_rows(line, page: PageData, cols: dict) -> list[dict]:
+def _line_rows(line, page: PageData, cols: dict, many: bool = True) -> list[dict]:
     m = page.registry[line.kpi]
     basis = line.basis or m.headline
     label = line.label or m.label
@@ -84,12 +84,12 @@ def _line_rows(line, page: PageData, cols: dict) -> list[dict]:
             k[3] for k in page.figures(p) if k[0] == line.kpi and k[1] == basis and k[2] == line.dimension
         }
     parts = charts._ordered(found, line.parts, line.dimension)
-    out = (
-        [{"label": label, "heading": True, "cells": [], "level": 0}] if (line.label or len(parts) > 0) else []
-    )
+    out = [{"label": label, "heading": True, "cells": [], "level": 0}] if (line.label or many) else []
     out += [row(charts.part_label(line.dimension, b, page), line.dimension, b, level=1) for b in parts]
     if line.total:
-        out.append(row("Total", level=1) | {"total": True})
+        whole = page.figure(page.period, (line.kpi, basis, "", ""))
+        share = m.unit == Unit.COUNT or (whole is not None and whole.value == 100)
+        out.append(row("Total" if share else "All", level=1) | {"total": True})
     return out
 
 
@@ -105,12 +105,13 @@ def _table(table: Table, page: PageData) -> dict:
     cols["ytd_pct"] = cols["ytd"] and any(Basis.YTD in m.bases and m.unit == Unit.PERCENT for m in ms)
     columns = _months_columns(page)
     if cols["pct"]:
-        columns.append({"key": "pct", "label": f"% {month_label(page.period)}"})
+        columns.append({"key": "pct", "label": "%", "title": f"% in {month_label(page.period)}"})
     if cols["ytd"]:
-        columns.append({"key": "ytd", "label": "Year to date"})
+        columns.append({"key": "ytd", "label": "YTD", "title": "financial year to date"})
     if cols["ytd_pct"]:
-        columns.append({"key": "ytd_pct", "label": "% year to date"})
-    rows = [r for line in table.lines for r in _line_rows(line, page, cols)]
+        columns.append({"key": "ytd_pct", "label": "YTD %", "title": "% over the financial year to date"})
+    many = len(table.lines) > 1
+    rows = [r for line in table.lines for r in _line_rows(line, page, cols, many)]
     return {"id": table.id, "title": table.title, "columns": columns, "rows": rows}
 
 

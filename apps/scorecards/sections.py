@@ -258,7 +258,7 @@ LABELS: dict[str, dict[str, str]] = {
         "E1_adoptive": "Placement order – in adoptive placement",
         "E1_other": "Placement order – awaiting placement",
         "L1": "Police protection",
-        "remand_youth": "Remanded to LA accommodation or youth detention",
+        "remand_youth": "Remanded or in youth detention",
         "not_recorded": "Legal status not recorded",
     },
     "months": {

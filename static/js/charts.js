@@ -37,10 +37,24 @@
       };
       if (unit === "percent") { scales[id].suggestedMax = 100; }
     });
+    if (data.horizontal) {
+      var unit = (data.datasets[0] || {}).unit;
+      scales = {
+        y: { grid: { display: false }, ticks: { color: "#1d232a", autoSkip: false } },
+        x: {
+          type: "linear",
+          beginAtZero: true,
+          title: { display: true, text: axisTitle(unit), color: "#1d232a" },
+          ticks: { color: "#1d232a", callback: function (v) { return fmt(unit, v); } },
+          grid: { color: "#d8dde3" }
+        }
+      };
+    }
     return {
       type: "bar",
       data: { labels: data.labels, datasets: data.datasets },
       options: {
+        indexAxis: data.horizontal ? "y" : "x",
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
