@@ -105,7 +105,7 @@ def _trend(chart: Trend, page: PageData) -> dict:
 
 def _run(chart: Run, page: PageData) -> dict:
     p = Period.parse(page.period)
-    first = Period(p.financial_year - chart.years_back, 4)
+    first = Period(p.financial_year - (chart.years_back - 1), 4)
     periods = []
     q = first
     while q <= p:

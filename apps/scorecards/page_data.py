@@ -213,7 +213,7 @@ def window(section: Section, period: str) -> list[str]:
     """The months a section reads: April of last financial year (or further back for a Run chart) up to
     the month."""
     p = Period.parse(period)
-    back = max([1] + [c.years_back for c in section.charts if isinstance(c, Run)])
+    back = max([1] + [c.years_back - 1 for c in section.charts if isinstance(c, Run)])
     first = Period(p.financial_year - back, 4)
     out, q = [], first
     while q <= p:

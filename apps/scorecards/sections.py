@@ -16,7 +16,8 @@ Tables:
   Entered(...)            the measures entered by hand: months, target, rating and the source note
 Charts:
   Trend(...)              monthly, April to March, this financial year against the last (two series each)
-  Run(...)                monthly from April `years_back` years before to the month (one series each)
+  Run(...)                monthly over `years_back` financial years to the month (one series each): the
+                          booklet's "since April two years back" (April 2016 to March 2018)
   Breakdown(...)          the month's parts of one or more dimensions (or of a two-way "a|b" dimension,
                           stacked)
   UnitsTrend(...)         monthly this financial year, one series per unit under the org unit
