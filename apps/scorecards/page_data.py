@@ -48,6 +48,8 @@ class Cell:
     withheld: bool = False
     href: str = ""
     number: int | float | None = None  # what a chart draws (None: a gap)
+    # (org unit, period, kpi, basis, dimension, breakdown, numerator|value): where the figure comes from
+    source: tuple = ()
 
     @property
     def title(self) -> str:
@@ -171,12 +173,17 @@ class PageData:
         if show == "auto":
             show = "numerator" if m.unit == Unit.PERCENT else "value"
         unit = Unit.COUNT if show == "numerator" else m.unit
+        source = (code or self.org_unit.code, period, kpi, basis, dimension, breakdown, show)
         if fig is None:
             if dimension and self._part_is_zero(period, code, kpi, basis, dimension):
-                return Cell(text=format_number(0, Unit.COUNT), plain="0", number=0)
-            return Cell()
+                if unit == Unit.COUNT:
+                    return Cell(text=format_number(0, unit), plain="0", number=0, source=source)
+                whole = self.figure(period, (kpi, basis, "", ""), code)
+                if m.unit == Unit.PERCENT and whole.denominator:
+                    return Cell(text=format_number(0, unit), plain="0.0", number=0, source=source)
+            return Cell(source=source)
         if fig.suppressed:
-            return Cell(text=SUPPRESSED_MARK, plain=SUPPRESSED_MARK, withheld=True)
+            return Cell(text=SUPPRESSED_MARK, plain=SUPPRESSED_MARK, withheld=True, source=source)
         x = fig.numerator if show == "numerator" else fig.value
         href = ""
         if not self.viewer:
@@ -193,6 +200,7 @@ class PageData:
             plain=plain_number(x, unit),
             href=href if x is not None else "",
             number=chart_number(x, unit),
+            source=source,
         )
 
     def _part_is_zero(self, period, code, kpi, basis, dimension) -> bool:
@@ -263,6 +271,9 @@ def resolve(request, section: Section) -> tuple[PageForm, PageData | None]:
         provisional={p: states.get(p) for p in periods},
         registry=load(),
     )
+    # The form shows what the page shows, defaults included.
+    form = PageForm({"period": period, "org_unit": org_unit.code}, months=months, units=units)
+    form.is_valid()
     page.months = series.monthly(
         periods=periods, units=[org_unit, *children], user=user, measures=section.kpis
     )

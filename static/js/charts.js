@@ -32,7 +32,7 @@
         beginAtZero: true,
         stacked: !!data.stacked,
         title: { display: true, text: axisTitle(unit), color: "#1d232a" },
-        ticks: { color: "#1d232a", callback: function (v) { return fmt(unit, v); } },
+        ticks: { color: "#1d232a", precision: unit === "count" ? 0 : undefined, callback: function (v) { return fmt(unit, v); } },
         grid: { drawOnChartArea: i === 0, color: "#d8dde3" }
       };
       if (unit === "percent") { scales[id].suggestedMax = 100; }
@@ -45,7 +45,7 @@
           type: "linear",
           beginAtZero: true,
           title: { display: true, text: axisTitle(unit), color: "#1d232a" },
-          ticks: { color: "#1d232a", callback: function (v) { return fmt(unit, v); } },
+          ticks: { color: "#1d232a", precision: unit === "count" ? 0 : undefined, callback: function (v) { return fmt(unit, v); } },
           grid: { color: "#d8dde3" }
         }
       };
