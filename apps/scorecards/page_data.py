@@ -186,7 +186,8 @@ class PageData:
             return Cell(text=SUPPRESSED_MARK, plain=SUPPRESSED_MARK, withheld=True, source=source)
         x = fig.numerator if show == "numerator" else fig.value
         href = ""
-        if not self.viewer:
+        # Viewers follow no figure to records; a measure entered by hand has no records to follow.
+        if not self.viewer and not m.entered:
             href = drill_url(
                 kpi,
                 period=period,

@@ -205,7 +205,11 @@ def _entered(table: Entered, page: PageData) -> dict:
     columns = _months_columns(page) + [
         {"key": "target", "label": "Target"},
         {"key": "rating", "label": "Rating"},
-        {"key": "note", "label": "Source note"},
+        {
+            "key": "note",
+            "label": "Source note",
+            "title": f"the note entered with the {month_label(page.period)} figure",
+        },
     ]
     rows = []
     for kpi in table.kpis:

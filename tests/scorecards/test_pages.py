@@ -277,6 +277,7 @@ def test_section_11_shows_each_entered_measure_with_its_note(client, login, pers
         "YOT case system, 31 March",
     ]
     assert b"YOT case system, 31 March" in response.content
+    assert b"/drill/" not in response.content  # entered by hand: no records behind the figure
 
 
 def test_units_tables_show_the_units_under_the_org_unit(client, login, personas, world, la):
