@@ -18,7 +18,7 @@ from apps.core.periods import Period
 from apps.kpis.registry import Unit
 
 from . import sections
-from .page_data import BLANK, Cell, PageData, fy_label, month_label, resolve
+from .page_data import BLANK, Cell, PageData, csv_value, fy_label, month_label, resolve
 from .sections import LABELS, UNIT_DIMENSIONS, Breakdown, Run, Trend, UnitsTrend
 
 FY_MONTHS = ("Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar")
@@ -254,7 +254,7 @@ class ChartView(LoginRequiredMixin, BaseLineChartView):
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         table = table_of(self.data)
         writer = csv.writer(response)
-        writer.writerow(["", *table["columns"]])
+        writer.writerow(["", *(csv_value(c) for c in table["columns"])])
         for row in table["rows"]:
-            writer.writerow([row["label"], *(c.plain for c in row["cells"])])
+            writer.writerow([csv_value(row["label"]), *(csv_value(c.plain) for c in row["cells"])])
         return response

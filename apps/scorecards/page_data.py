@@ -19,6 +19,7 @@ from apps.core.models import OrgLevel, OrgUnit
 from apps.core.periods import Period
 from apps.kpis.models import PeriodState
 from apps.kpis.registry import Measure, Unit, load
+from apps.people.exports import safe_cell
 
 from . import series
 from .links import drill_url
@@ -67,6 +68,15 @@ def plain_number(x, unit: str) -> str:
     if unit == Unit.COUNT and d == d.to_integral_value():
         return str(int(d))
     return str(d.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def csv_value(text: str) -> str:
+    """A CSV cell: plain numbers as they are, any text (labels, notes, names) safe from formula injection."""
+    try:
+        Decimal(text)
+        return text
+    except (ArithmeticError, ValueError):
+        return safe_cell(text)
 
 
 def chart_number(x, unit: str):

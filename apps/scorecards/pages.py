@@ -18,7 +18,7 @@ from apps.kpis.models import EnteredMeasure
 from apps.kpis.registry import SECTIONS, Basis, Unit
 
 from . import charts, sections
-from .page_data import BLANK, Cell, PageData, month_label, resolve
+from .page_data import BLANK, Cell, PageData, csv_value, month_label, resolve
 from .sections import Cross, Entered, Table, Units, Whole
 
 BASIS_NOTE = {
@@ -339,7 +339,7 @@ class SectionView(LoginRequiredMixin, TemplateView):
                     "basis",
                     "dimension",
                     "breakdown",
-                    *(c.get("period") or c["label"] for c in t["columns"]),
+                    *(csv_value(c.get("period") or c["label"]) for c in t["columns"]),
                 ]
             )
             for r in t["rows"]:
@@ -348,12 +348,12 @@ class SectionView(LoginRequiredMixin, TemplateView):
                 writer.writerow(
                     [
                         t["id"],
-                        r["label"],
+                        csv_value(r["label"]),
                         r.get("kpi", ""),
                         r.get("basis", ""),
                         r.get("dimension", ""),
-                        r.get("breakdown", ""),
-                        *(c.plain for c in r["cells"]),
+                        csv_value(r.get("breakdown", "")),
+                        *(csv_value(c.plain) for c in r["cells"]),
                     ]
                 )
         return response

@@ -107,6 +107,31 @@ def test_csv_of_a_table_has_plain_numbers(client, login, personas, booklet):
     assert client.get("/pages/1/", {"format": "csv", "table": "nope"}).status_code == 404
 
 
+def test_csv_text_is_safe_from_formula_injection(client, login, personas, world, la):
+    from apps.kpis.models import EnteredMeasure
+
+    snap("yot.cohort", "2018-03", 12, unit=la)
+    EnteredMeasure.objects.create(
+        kpi_code="yot.cohort", period="2018-03", org_unit=la, value=12, note="=HYPERLINK(1)"
+    )
+    snap("s47.by_team", "2018-03", 12, 12, unit=la, dim="team", part="=cmd")
+    snap("s47.by_team", "2018-03", 12, 12, unit=la)
+    month_held("2018-03")
+    login(client, personas["analyst"])
+    text = client.get("/pages/11/", {"period": "2018-03", "format": "csv"}).content.decode()
+    assert "'=HYPERLINK(1)" in text and ",=HYPERLINK" not in text
+    lines = list(
+        csv.reader(
+            io.StringIO(
+                client.get(
+                    "/pages/3/", {"period": "2018-03", "format": "csv", "table": "s47_team"}
+                ).content.decode()
+            )
+        )
+    )
+    assert lines[1][1] == "'=cmd" and lines[1][5] == "'=cmd" and lines[1][6] == "12"
+
+
 def test_the_viewer_sees_c_no_drill_links_and_published_months_only(client, login, personas, booklet):
     snap("fd.contacts", "2018-04", 4242, unit=booklet)
     month_held("2018-04", frozen=False)  # open: provisional
