@@ -40,8 +40,10 @@ def _line_rows(line, page: PageData, cols: dict, many: bool = True) -> list[dict
     m = page.registry[line.kpi]
     basis = line.basis or m.headline
     label = line.label or m.label
-    if line.basis and line.basis != m.headline:
-        label = f"{label} ({BASIS_NOTE.get(line.basis, line.basis)})"
+    said = ("year", "12 months", "3 months", "36 months")
+    if basis in BASIS_NOTE and not (line.label or any(w in label.lower() for w in said)):
+        # The months' columns of a year-to-date or rolling figure hold that figure at each month's end.
+        label = f"{label} ({BASIS_NOTE[basis]})"
     has_ytd = Basis.YTD in m.bases and basis != Basis.YTD
 
     def cells(dimension="", breakdown=""):
@@ -315,7 +317,14 @@ class SectionView(LoginRequiredMixin, TemplateView):
             provisional=bool(page and page.provisional.get(page.period)),
             month_label=section_period_label(page.period) if page else "",
             csv_all=_query(page, format="csv") if page else "",
-            sections=[{"code": c, "title": t} for c, t in SECTIONS.items()],
+            sections=[
+                {
+                    "code": c,
+                    "title": t,
+                    "url": reverse("scorecards:page", args=[c]) + ("?" + _query(page) if page else ""),
+                }
+                for c, t in SECTIONS.items()
+            ],
         )
         return self.render_to_response(context)
 
