@@ -18,8 +18,9 @@ from apps.kpis.models import EnteredMeasure
 from apps.kpis.registry import SECTIONS, Basis, Unit
 
 from . import charts, sections
-from .page_data import BLANK, Cell, PageData, csv_value, month_label, resolve
+from .page_data import BLANK, Cell, PageData, csv_value, month_label, plain_number, resolve
 from .sections import Cross, Entered, Table, Units, Whole
+from .templatetags.figures import format_number
 
 BASIS_NOTE = {
     Basis.YTD: "year to date",
@@ -233,7 +234,9 @@ def _entered(table: Entered, page: PageData) -> dict:
         if page.viewer and (fig is None or fig.suppressed):
             note = ""  # a note beside a withheld figure could tell what it withholds
         cells += [
-            Cell(text=charts_format(target.value, m.unit), plain=str(target.value)) if target else BLANK,
+            Cell(text=format_number(target.value, m.unit), plain=plain_number(target.value, m.unit))
+            if target
+            else BLANK,
             Cell(text=(rating or "").capitalize(), plain=rating or "") if rating else BLANK,
             Cell(text=note, plain=note),
         ]
@@ -241,12 +244,6 @@ def _entered(table: Entered, page: PageData) -> dict:
             {"label": m.label, "level": 0, "cells": cells, "kpi": kpi, "basis": m.headline, "rating": rating}
         )
     return {"id": table.id, "title": table.title, "columns": columns, "rows": rows, "entered": True}
-
-
-def charts_format(x, unit):
-    from .templatetags.figures import format_number
-
-    return format_number(x, unit)
 
 
 BUILDERS = {Table: _table, Cross: _cross, Units: _units, Entered: _entered}
