@@ -51,6 +51,7 @@ class Cell:
     number: int | float | None = None  # what a chart draws (None: a gap)
     # (org unit, period, kpi, basis, dimension, breakdown, numerator|value): where the figure comes from
     source: tuple = ()
+    provisional: bool = False  # the month is open (marked in the charts' tables; tables mark the column)
 
     @property
     def title(self) -> str:
@@ -212,6 +213,7 @@ class PageData:
             href=href if x is not None else "",
             number=chart_number(x, unit),
             source=source,
+            provisional=bool(self.provisional.get(period)),
         )
 
     def _part_is_zero(self, period, code, kpi, basis, dimension) -> bool:

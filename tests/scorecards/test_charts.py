@@ -112,6 +112,10 @@ def test_the_viewer_gets_no_open_month(client, login, personas, booklet):
     data = chart(client, "1", "referrals")  # the open month, for those who may see it
     assert data["datasets"][1] == data["datasets"][1] | {"label": "Referrals 2018/19"}
     assert data["datasets"][1]["data"][0] == 4242
+    page = client.get("/pages/1/")
+    table = next(c for c in page.context["charts"] if c["id"] == "referrals")["table"]
+    assert [c.provisional for c in table["rows"][0]["cells"]] == [False, True]  # April 2017 / April 2018
+    assert re.search(rb'4,242</a>\s*<span class="provisional-mark">provisional</span>', page.content)
 
 
 def test_table_beside_the_chart_is_the_same_series_with_links(client, login, personas, booklet):
