@@ -59,6 +59,7 @@ def _dataset(
     kind: str = "bar",
     axis: str = "y",
     last_year: bool = False,
+    measure: str = "",
 ) -> dict:
     style = STYLES[index % len(STYLES)]
     alpha = ALPHA["bar_last" if last_year else kind] if kind == "bar" else ALPHA["line"]
@@ -76,6 +77,7 @@ def _dataset(
         "pointRadius": 4,
         "spanGaps": False,
         "cells": cells,  # the table alternative's cells; never sent (see ChartView)
+        "_measure": measure,  # what a mean or ratio axis is titled by; never sent
     }
 
 
@@ -98,7 +100,9 @@ def _trend(chart: Trend, page: PageData) -> dict:
                 else:
                     cells.append(page.cell(s.kpi, period, basis, s.dimension, s.breakdown, show="value"))
             label = f"{_series_label(s, page)} {fy_label(year)}"
-            datasets.append(_dataset(label, cells, m.unit, index, s.kind, s.axis, last_year=last))
+            datasets.append(
+                _dataset(label, cells, m.unit, index, s.kind, s.axis, last_year=last, measure=m.label)
+            )
             index += 1
     return {"labels": list(FY_MONTHS), "datasets": datasets}
 
@@ -118,7 +122,9 @@ def _run(chart: Run, page: PageData) -> dict:
         cells = [
             page.cell(s.kpi, period, basis, s.dimension, s.breakdown, show="value") for period in periods
         ]
-        datasets.append(_dataset(_series_label(s, page), cells, m.unit, index, "line", s.axis))
+        datasets.append(
+            _dataset(_series_label(s, page), cells, m.unit, index, "line", s.axis, measure=m.label)
+        )
     return {"labels": [month_label(x) for x in periods], "datasets": datasets}
 
 
@@ -151,7 +157,7 @@ def _breakdown(chart: Breakdown, page: PageData) -> dict:
     for index, dimension in enumerate(chart.dimensions):
         cells = [page.cell(chart.kpi, page.period, basis, dimension, b, show=show) for b in parts]
         label = {"initial_rag": "Initial rating", "final_rag": "Final rating"}.get(dimension, m.label)
-        datasets.append(_dataset(f"{label}, {month_label(page.period)}", cells, unit, index))
+        datasets.append(_dataset(f"{label}, {month_label(page.period)}", cells, unit, index, measure=m.label))
     labels = [part_label(dimension0, b, page) for b in parts]
     # Long part names read better down the side than slanted under the bars.
     return {"labels": labels, "datasets": datasets, "horizontal": any(len(x) > 14 for x in labels)}
@@ -168,7 +174,7 @@ def _units_trend(chart: UnitsTrend, page: PageData) -> dict:
             page.cell(chart.kpi, p, basis, show="value", code=unit.code) if p <= page.period else Cell()
             for p in periods
         ]
-        datasets.append(_dataset(unit.name, cells, m.unit, index, "line"))
+        datasets.append(_dataset(unit.name, cells, m.unit, index, "line", measure=m.label))
     return {"labels": list(FY_MONTHS), "datasets": datasets}
 
 
@@ -183,16 +189,21 @@ def chart_data(chart, page: PageData) -> dict:
     return data
 
 
+AXIS_TITLES = {Unit.COUNT: "Number", Unit.PERCENT: "%", Unit.RATE: "Per 10,000 children"}
+
+
 def _axes(datasets) -> dict:
+    """Each value axis with its unit and title (a mean or ratio is titled by what it measures)."""
     out = {}
     for d in datasets:
-        out.setdefault(d["yAxisID"], {"unit": d["unit"]})
+        out.setdefault(d["yAxisID"], {"unit": d["unit"], "title": AXIS_TITLES.get(d["unit"], d["_measure"])})
     return out
 
 
 def public(data: dict) -> dict:
     """The JSON a browser gets: the cells (links, withheld marks) stay on the server."""
-    return {**data, "datasets": [{k: v for k, v in d.items() if k != "cells"} for d in data["datasets"]]}
+    hidden = ("cells", "_measure")
+    return {**data, "datasets": [{k: v for k, v in d.items() if k not in hidden} for d in data["datasets"]]}
 
 
 def table_of(data: dict) -> dict:

@@ -31,7 +31,7 @@
         position: i === 0 ? "left" : "right",
         beginAtZero: true,
         stacked: !!data.stacked,
-        title: { display: true, text: axisTitle(unit), color: "#1d232a" },
+        title: { display: true, text: data.axes[id].title || axisTitle(unit), color: "#1d232a" },
         ticks: { color: "#1d232a", precision: unit === "count" ? 0 : undefined, callback: function (v) { return fmt(unit, v); } },
         grid: { drawOnChartArea: i === 0, color: "#d8dde3" }
       };

@@ -33,13 +33,13 @@ def test_trend_this_financial_year_against_the_last(client, login, personas, boo
         ("Referrals 2017/18", [400, 3, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411]),
     ]
     assert {d["type"] for d in data["datasets"]} == {"bar"}
-    assert data["axes"] == {"y": {"unit": "count"}}
+    assert data["axes"] == {"y": {"unit": "count", "title": "Number"}}
     # Not colour alone: each series has its own point style, and last year's bars a lighter fill.
     assert len({d["pointStyle"] for d in data["datasets"]}) == 2
     assert data["datasets"][0]["backgroundColor"] != data["datasets"][1]["backgroundColor"]
     # Only {labels, datasets} and how to draw them: no view object, no server-side cells or links.
     assert set(data) == {"labels", "datasets", "title", "axes"}
-    assert "cells" not in data["datasets"][0] and "drill" not in str(data)
+    assert not {"cells", "_measure"} & set(data["datasets"][0]) and "drill" not in str(data)
 
 
 def test_months_after_the_period_are_gaps(client, login, personas, booklet):
@@ -66,7 +66,10 @@ def test_two_measures_on_two_axes(client, login, personas, booklet):
     assert data["datasets"][1]["data"][9:] == [1396, 1293, 1411]
     assert data["datasets"][3]["data"][9:] == [28.2, 24.1, 24.1]
     assert data["datasets"][0]["data"] == [None] * 12
-    assert data["axes"] == {"y": {"unit": "count"}, "y2": {"unit": "percent"}}
+    assert data["axes"] == {
+        "y": {"unit": "count", "title": "Number"},
+        "y2": {"unit": "percent", "title": "%"},
+    }
     dashes = [tuple(d["borderDash"]) for d in data["datasets"] if d["type"] == "line"]
     assert len(set(dashes)) == 2
 
@@ -166,6 +169,7 @@ def test_runs_and_units_charts(client, login, personas, world, la):
     assert run["datasets"][0]["data"][:3] == [50, 52, 54] and run["datasets"][0]["data"][-1] == 57
     units = chart(client, "10", "caseload", period="2018-03", org_unit=la.code)
     assert [(d["label"], d["data"][-1]) for d in units["datasets"]] == [("Service A", 12), ("Service B", 18)]
+    assert units["axes"] == {"y": {"unit": "ratio", "title": "Average caseload"}}
 
 
 def test_static_files_chartjs_4_vendored_and_no_inline_script_or_style(client, login, personas, booklet):
