@@ -194,9 +194,13 @@ AXIS_TITLES = {Unit.COUNT: "Number", Unit.PERCENT: "%", Unit.RATE: "Per 10,000 c
 
 def _axes(datasets) -> dict:
     """Each value axis with its unit and title (a mean or ratio is titled by what it measures)."""
-    out = {}
+    out, measures = {}, {}
     for d in datasets:
-        out.setdefault(d["yAxisID"], {"unit": d["unit"], "title": AXIS_TITLES.get(d["unit"], d["_measure"])})
+        out.setdefault(d["yAxisID"], {"unit": d["unit"]})
+        measures.setdefault(d["yAxisID"], []).append(d["_measure"])
+    for axis, found in measures.items():
+        several = len(set(found)) > 1
+        out[axis]["title"] = AXIS_TITLES.get(out[axis]["unit"], "Average" if several else found[0])
     return out
 
 
