@@ -1,9 +1,12 @@
 from django.urls import path
 
-from . import commentary
+from . import charts, commentary, pages
 
 app_name = "scorecards"
 
 urlpatterns = [
+    path("pages/", pages.IndexView.as_view(), name="pages"),
+    path("pages/<str:section>/", pages.SectionView.as_view(), name="page"),
+    path("pages/<str:section>/charts/<str:chart>/", charts.ChartView.as_view(), name="chart"),
     path("commentary/", commentary.CommentaryView.as_view(), name="commentary"),
 ]
