@@ -12,12 +12,14 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.generic import TemplateView
 
+from apps.accounts import access
 from apps.core.periods import Period
 from apps.kpis import ratings
 from apps.kpis.models import EnteredMeasure
 from apps.kpis.registry import SECTIONS, Basis, Unit
 
-from . import charts, sections
+from . import charts, sections, selectors
+from .commentary import commentary_url
 from .page_data import BLANK, Cell, PageData, csv_value, month_label, plain_number, resolve
 from .sections import Cross, Entered, Table, Units, Whole
 from .templatetags.figures import format_number
@@ -305,10 +307,24 @@ class SectionView(LoginRequiredMixin, TemplateView):
         for t in tables:
             if page:
                 t["csv"] = "?" + _query(page, format="csv", table=t["id"])
+        commentary = {}
+        if page:
+            entry = selectors.commentary(period=page.period, org_unit=page.org_unit, user=request.user)
+            commentary = {
+                "entry": entry.get(section.code),
+                "may_comment": access.may_comment_on(request.user, page.org_unit),
+                "edit_url": commentary_url(
+                    period=page.period,
+                    org_unit=page.org_unit.code,
+                    section=section.code,
+                    next_url=request.get_full_path(),
+                ),
+            }
         context = self.get_context_data(
             section=section,
             form=form,
             page=page,
+            commentary=commentary,
             tables=tables,
             charts=chart_list,
             provisional=bool(page and page.provisional.get(page.period)),

@@ -134,3 +134,24 @@ def test_reading_a_months_commentary_is_one_query(django_assert_num_queries, per
     with django_assert_num_queries(1):
         found = selectors.commentary(period="2018-03", org_unit=units["LA"], user=personas["director"])
     assert {s: v["versions"] for s, v in found.items()} == {"": 2, "1": 2, "4": 2}
+
+
+def test_the_section_page_shows_its_commentary_and_a_link_to_write_it(client, login, personas, units):
+    from tests.factories import SnapshotFactory
+
+    PeriodState.objects.create(period="2018-03", last_computed_at=timezone.now())
+    SnapshotFactory(measure="as.completed", period="2018-03", org_unit=units["A1"], numerator=12, value=12)
+    services.commentary_write(
+        actor=personas["manager_a1"],
+        period="2018-03",
+        org_unit=units["A1"],
+        section="4",
+        text="Fewer, faster.",
+    )
+    login(client, personas["manager_a1"])
+    body = client.get("/pages/4/", {"period": "2018-03", "org_unit": "A1"}).content.decode()
+    assert "Fewer, faster." in body and "Update the commentary" in body
+    client.logout()
+    login(client, personas["analyst"])
+    body = client.get("/pages/4/", {"period": "2018-03", "org_unit": "A1"}).content.decode()
+    assert "Fewer, faster." in body and "Update the commentary" not in body
