@@ -125,6 +125,11 @@ class PeriodState(models.Model):
     last_run = models.ForeignKey(
         SnapshotRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The month's small-number suppression for viewers (apps.kpis.suppression): the pks of the snapshot rows
+    # withheld. Worked out once (on publication, or on the first viewer's read) and kept, because a large
+    # council's month takes seconds; any write to the month's snapshots clears it (services._Writes).
+    withheld = models.JSONField(null=True, blank=True, help_text="null = not worked out since the last write")
+    withheld_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-period"]

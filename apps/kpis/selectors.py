@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.cache import cache
-from django.db.models import Count, F, Max, OuterRef, Subquery
+from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
+from django.utils import timezone
 
 from apps.accounts import access
 from apps.core.models import OrgUnit
 
 from .models import PeriodState, Snapshot
 from .registry import load
-from .suppression import suppress_month
+from .suppression import pattern_of
 
 
 def latest_snapshots(
@@ -41,53 +42,73 @@ def _num(x: Decimal | None):
     return int(x) if x == x.to_integral_value() else float(x)
 
 
-def export_rows(*, period: str, org_unit: OrgUnit | None = None) -> list[dict]:
-    """The export contract: one row per (measure, org unit, breakdown, basis) with keys kpi, period, org_unit,
-    breakdown (None for the whole), basis, numerator, denominator, value (plus dimension and version)."""
+def _contract(s: Snapshot) -> dict:
+    return {
+        "kpi": s.measure,
+        "period": s.period,
+        "org_unit": s.org_unit.code,
+        "dimension": s.dimension or None,
+        "breakdown": s.breakdown or None,
+        "basis": s.basis,
+        "numerator": _num(s.numerator),
+        "denominator": _num(s.denominator),
+        "value": _num(s.value),
+        "version": s.version,
+    }
+
+
+def _month_rows(*, period: str, org_unit: OrgUnit | None = None) -> list[tuple[int, dict]]:
     qs = (
         latest_snapshots(period=period, org_unit=org_unit)
         .select_related("org_unit")
         .order_by("measure", "org_unit__level", "org_unit__code", "basis", "dimension", "breakdown")
     )
-    return [
-        {
-            "kpi": s.measure,
-            "period": s.period,
-            "org_unit": s.org_unit.code,
-            "dimension": s.dimension or None,
-            "breakdown": s.breakdown or None,
-            "basis": s.basis,
-            "numerator": _num(s.numerator),
-            "denominator": _num(s.denominator),
-            "value": _num(s.value),
-            "version": s.version,
-        }
-        for s in qs
-    ]
+    return [(s.pk, _contract(s)) for s in qs]
+
+
+def export_rows(*, period: str, org_unit: OrgUnit | None = None) -> list[dict]:
+    """The export contract: one row per (measure, org unit, breakdown, basis) with keys kpi, period, org_unit,
+    breakdown (None for the whole), basis, numerator, denominator, value (plus dimension and version)."""
+    return [row for _, row in _month_rows(period=period, org_unit=org_unit)]
 
 
 def _org_parents() -> dict[str, str | None]:
     return dict(OrgUnit.objects.values_list("code", "parent__code"))
 
 
-def _fingerprint(period: str) -> tuple:
-    """Changes whenever a month's snapshot rows do: a row added (a restatement, a new measure), removed, or
-    updated in place while the month is open (computed_at moves)."""
-    agg = Snapshot.objects.filter(period=period).aggregate(
-        n=Count("pk"), last=Max("pk"), at=Max("computed_at")
-    )
-    return agg["n"], agg["last"], agg["at"].isoformat() if agg["at"] else None
+def withheld_pks(period: str, rows: list[tuple[int, dict]] | None = None) -> frozenset[int]:
+    """The pks of the month's snapshot rows withheld from viewers: the stored pattern, or worked out over
+    the whole month (every org unit: apps.kpis.suppression) and stored until the month's snapshots change."""
+    stored = PeriodState.objects.filter(period=period).values_list("withheld", flat=True).first()
+    if stored is not None:
+        return frozenset(stored)
+    with transaction.atomic():
+        # Under a lock on the month's state: a snapshot write clears the pattern through the same row, so it
+        # waits for this one to be stored (and then clears it) or has committed before the rows are read.
+        state = PeriodState.objects.select_for_update().filter(period=period).first()
+        if state is not None and state.withheld is not None:
+            return frozenset(state.withheld)
+        rows = rows if rows is not None and state is None else _month_rows(period=period)
+        pattern = pattern_of([row for _, row in rows], parent=_org_parents(), measures=load())
+        pks = sorted(rows[i][0] for i in pattern.suppressed)
+        if state is not None:
+            PeriodState.objects.filter(pk=state.pk).update(withheld=pks, withheld_at=timezone.now())
+    return frozenset(pks)
 
 
-def suppressed_month(period: str) -> list[dict]:
-    """The month's figures (every org unit) as viewers see them (apps.kpis.suppression), worked out once
-    for each state of the month's snapshot and cached."""
-    key = "kpis:suppressed:" + period + ":" + ":".join(str(x) for x in _fingerprint(period))
-    rows = cache.get(key)
-    if rows is None:
-        rows = suppress_month(export_rows(period=period), parent=_org_parents(), measures=load())
-        cache.set(key, rows, timeout=24 * 3600)
-    return rows
+def suppressed_month(period: str, org_unit: OrgUnit | None = None) -> list[dict]:
+    """The month's figures (of one org unit, or all) as viewers see them: each row with `suppressed`, a
+    suppressed row without its numbers. The pattern is the whole month's, whichever part is read."""
+    rows = _month_rows(period=period, org_unit=org_unit)
+    withheld = withheld_pks(period, rows if org_unit is None else None)
+    out = []
+    for pk, row in rows:
+        if pk in withheld:
+            row = dict(row, numerator=None, denominator=None, value=None, suppressed=True)
+        else:
+            row = dict(row, suppressed=False)
+        out.append(row)
+    return out
 
 
 def is_published(period: str) -> bool:
@@ -106,7 +127,4 @@ def published_rows(*, period: str, org_unit: OrgUnit | None, user) -> tuple[list
         return [dict(row, suppressed=False) for row in rows], False
     if not is_published(period):
         return [], True  # viewers see published (frozen) months only
-    rows = suppressed_month(period)
-    if org_unit is not None:
-        rows = [row for row in rows if row["org_unit"] == org_unit.code]
-    return rows, True
+    return suppressed_month(period, org_unit), True

@@ -188,6 +188,9 @@ class _Writes:
 
     @transaction.atomic
     def write(self):
+        if self.stale or self.inserts or self.updates:
+            # The month's figures change, so its suppression pattern must be worked out again.
+            PeriodState.objects.filter(period=self.period).update(withheld=None, withheld_at=None)
         if self.stale:
             Snapshot.objects.filter(pk__in=self.stale).delete()
         table = connection.ops.quote_name(Snapshot._meta.db_table)
@@ -264,7 +267,8 @@ def snapshot_period_compute(
     state.last_computed_at, state.last_run = run.finished_at, run
     if state.frozen_at is None and is_frozen(period, today):
         state.frozen_at = run.finished_at
-    state.save()
+    # Only these fields: the write above may have cleared the month's suppression pattern in the database.
+    state.save(update_fields=["last_computed_at", "last_run", "frozen_at"])
     return run
 
 
@@ -306,6 +310,10 @@ def freeze_period(*, period: Period, today: date | None = None) -> bool:
     if PeriodState.objects.filter(period=str(period), frozen_at__isnull=False).exists():
         return False
     snapshot_all(period=period, trigger="freeze_previous_month", today=today)
+    # Viewers see a month once it is published: work out its suppression now, not on the first viewer's read.
+    from .selectors import withheld_pks
+
+    withheld_pks(str(period))
     return True
 
 
