@@ -6,6 +6,8 @@ row names a measure of the registry (apps.kpis.registry), the scorecard reads it
 from django.db import models
 from django.db.models import Q
 
+POLARITY_CHOICES = [("up", "Higher is better"), ("down", "Lower is better"), ("none", "Context only")]
+
 
 class ScorecardLayout(models.Model):
     """A named scorecard: sections of rows. One layout is the default, shown when no layout is asked for."""
@@ -62,6 +64,12 @@ class LayoutRow(models.Model):
     basis = models.CharField(max_length=20, blank=True, help_text="blank = the measure's headline basis")
     dimension = models.CharField(max_length=40, blank=True)
     breakdown = models.CharField(max_length=80, blank=True)
+    polarity = models.CharField(
+        max_length=4,
+        choices=POLARITY_CHOICES,
+        blank=True,
+        help_text="blank = the measure's (admins' override applied); a part may differ, e.g. agency staff",
+    )
     headline = models.BooleanField(default=False)
     label = models.CharField(max_length=200, blank=True, help_text="blank = the measure's label")
     page_url = models.CharField(
@@ -88,17 +96,20 @@ class LayoutRow(models.Model):
                 condition=Q(page_url="") | (Q(page_url__startswith="/") & ~Q(page_url__startswith="//")),
                 name="layout_row_page_is_path",
             ),
+            models.CheckConstraint(
+                condition=Q(polarity__in=["", "up", "down", "none"]), name="layout_row_polarity_valid"
+            ),
             # A page row without a measure needs a label to show.
             models.CheckConstraint(condition=~Q(measure="") | ~Q(label=""), name="layout_row_has_label"),
         ]
         indexes = [models.Index(fields=["measure"])]
-
-    @property
-    def is_sub_row(self) -> bool:
-        return bool(self.dimension)
 
     def __str__(self):
         what = self.label or self.measure
         if self.breakdown:
             what = f"{what} — {self.breakdown}"
         return f"{self.plan_ref} {what}".strip()
+
+    @property
+    def is_sub_row(self) -> bool:
+        return bool(self.dimension)

@@ -90,3 +90,27 @@ def months_back(period: str, count: int) -> list[str]:
     """`count` months ending at `period`, oldest first."""
     last = Period.parse(period)
     return [str(last - i) for i in range(count - 1, -1, -1)]
+
+
+def trend_for(*, periods: list[str], org_unit: OrgUnit, user, measures=None) -> dict[str, dict[Key, Figure]]:
+    """As `trend`, at a cost that does not grow with the months: one query for the whole range for users who
+    see unsuppressed figures (optionally narrowed to `measures`); for viewers the month-by-month read, since
+    their figures are the month's cached suppression (apps.kpis.selectors.suppressed_month) and they see
+    published months only."""
+    from apps.accounts import access
+    from apps.kpis.selectors import _num, latest_snapshots
+
+    if access.suppresses_small_counts(user):
+        return trend(periods=periods, org_unit=org_unit, user=user)
+    qs = latest_snapshots(periods=periods, org_unit=org_unit)
+    if measures is not None:
+        qs = qs.filter(measure__in=list(measures))
+    out: dict[str, dict[Key, Figure]] = {p: {} for p in periods}
+    for s in qs.order_by().values(
+        "measure", "period", "basis", "dimension", "breakdown", "numerator", "denominator", "value", "version"
+    ):
+        key = (s["measure"], s["basis"], s["dimension"] or "", s["breakdown"] or "")
+        out[s["period"]][key] = Figure(
+            _num(s["numerator"]), _num(s["denominator"]), _num(s["value"]), s["version"], False
+        )
+    return out

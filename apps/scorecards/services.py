@@ -12,7 +12,17 @@ from django.db import transaction
 
 BOOKLET_LAYOUT = Path(settings.BASE_DIR) / "fixtures" / "scorecard_layouts" / "booklet.json"
 
-ROW_FIELDS = ("plan_ref", "measure", "basis", "dimension", "breakdown", "headline", "label", "page_url")
+ROW_FIELDS = (
+    "plan_ref",
+    "measure",
+    "basis",
+    "dimension",
+    "breakdown",
+    "headline",
+    "label",
+    "page_url",
+    "polarity",
+)
 
 
 def validate_row(row: dict, registry: dict) -> None:
