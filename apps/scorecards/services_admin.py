@@ -64,6 +64,7 @@ def section_create(*, actor, layout: ScorecardLayout, title: str) -> LayoutSecti
 
 @transaction.atomic
 def section_update(*, actor, section: LayoutSection, title: str) -> bool:
+    section.refresh_from_db(fields=["layout", "order"])
     return audit.update(actor=actor, obj=section, data={"title": title})[1]
 
 
@@ -93,6 +94,7 @@ def row_create(*, actor, section: LayoutSection, data: dict) -> LayoutRow:
 
 @transaction.atomic
 def row_update(*, actor, row: LayoutRow, data: dict) -> bool:
+    row.refresh_from_db(fields=["section", "order"])  # moves change them behind a form's back
     return audit.update(actor=actor, obj=row, data=_clean_row(data))[1]
 
 
