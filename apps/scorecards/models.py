@@ -6,6 +6,11 @@ row names a measure of the registry (apps.kpis.registry), the scorecard reads it
 from django.db import models
 from django.db.models import Q
 
+FIGURE_CHOICES = [
+    ("", "The measure's value (e.g. the percentage)"),
+    ("numerator", "The count (numerator)"),
+    ("denominator", "The total (denominator)"),
+]
 POLARITY_CHOICES = [("up", "Higher is better"), ("down", "Lower is better"), ("none", "Context only")]
 
 
@@ -64,6 +69,12 @@ class LayoutRow(models.Model):
     basis = models.CharField(max_length=20, blank=True, help_text="blank = the measure's headline basis")
     dimension = models.CharField(max_length=40, blank=True)
     breakdown = models.CharField(max_length=80, blank=True)
+    figure = models.CharField(
+        max_length=11,
+        choices=FIGURE_CHOICES,
+        blank=True,
+        help_text="what the row shows: the booklet shows audits by type as counts, by grade as percentages",
+    )
     polarity = models.CharField(
         max_length=4,
         choices=POLARITY_CHOICES,
@@ -98,6 +109,9 @@ class LayoutRow(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(polarity__in=["", "up", "down", "none"]), name="layout_row_polarity_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(figure__in=["", "numerator", "denominator"]), name="layout_row_figure_valid"
             ),
             # A page row without a measure needs a label to show.
             models.CheckConstraint(condition=~Q(measure="") | ~Q(label=""), name="layout_row_has_label"),

@@ -170,6 +170,16 @@ def _part(month: dict, key, m: Measure) -> Figure | None:
     return Figure(0, None, 0, whole.version, False)
 
 
+def _shown(figure: Figure | None, part: str) -> Figure | None:
+    """The figure a row shows: the value, or its numerator or denominator as a count."""
+    if figure is None or not part:
+        return figure
+    if figure.suppressed:
+        return figure
+    count = getattr(figure, part)
+    return Figure(count, None, count, figure.version, False)
+
+
 def _page(url: str) -> bool:
     try:
         resolve(url.split("?")[0])
@@ -239,23 +249,29 @@ def build(
             continue
         basis = row.basis or m.headline
         key = (m.code, basis, row.dimension, row.breakdown)
-        polarity = row.polarity or polarities.get(m.code, m.polarity)
-        line = Line(row, row.section.title, m, label, m.unit, basis, polarity)
-        line.latest = _part(current, key, m)
-        line.previous = _part(history.get(previous_period, {}), key, m)
+        # A count or total shown for a percentage's row has no better direction unless the row says so.
+        polarity = row.polarity or ("none" if row.figure else polarities.get(m.code, m.polarity))
+        unit = Unit.COUNT if row.figure else m.unit
+        line = Line(row, row.section.title, m, label, unit, basis, polarity)
+
+        def pick(month, key=key, m=m, row=row):
+            return _shown(_part(month, key, m), row.figure)
+
+        line.latest = pick(current)
+        line.previous = pick(history.get(previous_period, {}))
         line.change, line.withheld_change = _diff(line.previous, line.latest)
         if line.change is not None:
             line.direction = ratings.direction(0, line.change, polarity)
-        line.baseline = _part(base_figures, key, m)
+        line.baseline = pick(base_figures)
         line.baseline_change, line.withheld_baseline = _diff(line.baseline, line.latest)
         if line.baseline_change is not None:
             line.baseline_direction = ratings.direction(0, line.baseline_change, polarity)
-        line.trend = [(p, _part(history.get(p, {}), key, m)) for p in months]
+        line.trend = [(p, pick(history.get(p, {}))) for p in months]
         line.provisional = state.provisional and line.latest is not None and line.latest.value is not None
         if line.latest is not None and line.latest.version > 1:
             line.restated = True
-            line.first_published = first.get(key)
-        if not row.dimension:
+            line.first_published = None if row.figure else first.get(key)
+        if not row.dimension and not row.figure:
             # Targets and comparators are set for a measure's whole, not for one part of a breakdown.
             target = targets.get((m.code, "" if basis == m.headline else basis))
             line.target = target
@@ -280,8 +296,10 @@ def build(
                 dimension=row.dimension,
                 breakdown=row.breakdown,
             )
-            line.numerator_url = drill_url(m.code, part=NUMERATOR, **args)
-            if m.unit != Unit.COUNT and line.latest.denominator is not None:
+            line.numerator_url = drill_url(
+                m.code, part=DENOMINATOR if row.figure == DENOMINATOR else NUMERATOR, **args
+            )
+            if unit != Unit.COUNT and line.latest.denominator is not None:
                 line.denominator_url = drill_url(m.code, part=DENOMINATOR, **args)
         lines.append(line)
 

@@ -22,6 +22,7 @@ ROW_FIELDS = (
     "label",
     "page_url",
     "polarity",
+    "figure",
 )
 
 
@@ -41,6 +42,10 @@ def validate_row(row: dict, registry: dict) -> None:
                 errors["dimension"] = f"{code} has no breakdown {row['dimension']!r} (it has: {allowed})."
     elif not row.get("page_url"):
         errors["measure"] = "Choose a measure, or give a page link."
+    if row.get("figure") and not code:
+        errors["figure"] = "Only a row with a measure shows a figure."
+    if row.get("figure") not in (None, "", "numerator", "denominator"):
+        errors["figure"] = "Choose the value, the count or the total."
     if bool(row.get("dimension")) != bool(row.get("breakdown")):
         errors["breakdown"] = "A sub-row needs both a breakdown dimension and its value."
     url = row.get("page_url") or ""

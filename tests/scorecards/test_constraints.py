@@ -80,6 +80,7 @@ CASES = [
     ),
     Case("layout_row_page_is_path", lambda: row(page_url="//example.org/"), note="scheme-relative"),
     Case("layout_row_page_is_path", lambda: row(page_url="javascript:alert(1)"), note="script"),
+    Case("layout_row_figure_valid", lambda: row(figure="median"), good=lambda: row(figure="numerator")),
     Case("layout_row_polarity_valid", lambda: row(polarity="sideways"), good=lambda: row(polarity="down")),
     Case(
         "layout_row_has_label",

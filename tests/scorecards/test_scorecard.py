@@ -409,3 +409,50 @@ def test_page_has_no_inline_script_or_style_and_is_semantic(client, login, perso
 def test_anonymous_is_sent_to_sign_in(client):
     response = client.get(URL)
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_a_row_may_show_the_count_or_total_of_a_percentage(client, login, personas, la, months, snap):
+    """The booklet's audits: by type as counts (14 -> 12 regular), the whole as the total, grades as %."""
+    from apps.scorecards.services import layout_load
+
+    rows = [
+        {"plan_ref": "T1", "measure": "qa.audits", "figure": "denominator", "label": "Audits"},
+        {
+            "plan_ref": "T1",
+            "measure": "qa.audits",
+            "dimension": "kind",
+            "breakdown": "regular",
+            "figure": "numerator",
+            "label": "Regular audits",
+        },
+        {
+            "plan_ref": "T1",
+            "measure": "qa.audits",
+            "dimension": "kind_grade",
+            "breakdown": "regular|good",
+            "polarity": "up",
+            "label": "Good",
+        },
+    ]
+    layout_load({"slug": "audits", "name": "Audits", "sections": [{"title": "Quality", "rows": rows}]})
+    snap("qa.audits", "2026-08", 60, 60)
+    snap("qa.audits", "2026-09", 46, 46)
+    snap("qa.audits", "2026-08", 14, 60, dimension="kind", breakdown="regular")
+    snap("qa.audits", "2026-09", 12, 46, dimension="kind", breakdown="regular")
+    snap("qa.audits", "2026-08", 2, 14, dimension="kind_grade", breakdown="regular|good")
+    snap("qa.audits", "2026-09", 2, 12, dimension="kind_grade", breakdown="regular|good")
+    login(client, personas["director"])
+    response = client.get(URL, {"layout": "audits", "period": "2026-09"})
+    lines = lines_of(response)
+    total, regular, good = lines[("T1", "Audits")], lines[("T1", "Regular audits")], lines[("T1", "Good")]
+    assert (total.unit, total.previous.value, total.latest.value, total.direction) == (
+        "count",
+        60,
+        46,
+        "down",
+    )
+    assert (regular.previous.value, regular.latest.value, regular.change) == (14, 12, -2)
+    assert (round(good.latest.value, 2), good.direction) == (16.67, "positive_up")
+    assert "denominator" in total.numerator_url and "part=numerator" in regular.numerator_url
+    html = response.content.decode()
+    assert ">46<" in html and ">12<" in html and "16.7%" in html
