@@ -51,6 +51,7 @@ class RowForm(forms.ModelForm):
             "basis",
             "dimension",
             "breakdown",
+            "figure",
             "polarity",
             "headline",
             "label",
