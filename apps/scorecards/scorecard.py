@@ -9,7 +9,7 @@ polarities, the month's state and restated figures."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.urls import Resolver404, resolve
 
@@ -146,8 +146,13 @@ def _d(x) -> Decimal | None:
     return x if isinstance(x, Decimal) else Decimal(repr(x) if isinstance(x, float) else x)
 
 
+SHOWN = Decimal("0.1")
+
+
 def _diff(a: Figure | None, b: Figure | None) -> tuple[Decimal | None, bool]:
-    """latest - previous, and whether it is withheld (either side suppressed)."""
+    """latest - previous as the page shows them (to one decimal place, as the booklet works its changes out
+    from its printed figures, so 1.1 -> 1.1 is no change), and whether it is withheld (either side
+    suppressed)."""
     if a is None or b is None:
         return None, False
     if a.suppressed or b.suppressed:
@@ -155,14 +160,15 @@ def _diff(a: Figure | None, b: Figure | None) -> tuple[Decimal | None, bool]:
     x, y = _d(a.value), _d(b.value)
     if x is None or y is None:
         return None, False
-    return y - x, False
+    return y.quantize(SHOWN, rounding=ROUND_HALF_UP) - x.quantize(SHOWN, rounding=ROUND_HALF_UP), False
 
 
-def _part(month: dict, key, m: Measure) -> Figure | None:
-    """The figure of `key` in a month. The engine stores the parts of a breakdown that occur; for a count, a
-    part not stored while its whole is stored (and shown) is a zero, not a missing figure."""
+def _part(month: dict, key, m: Measure, figure: str = "") -> Figure | None:
+    """The figure of `key` in a month. The engine stores the parts of a breakdown that occur; for a count (or
+    a row showing a part's numerator), a part not stored while its whole is stored (and shown) is a zero,
+    not a missing figure."""
     found = month.get(key)
-    if found is not None or not key[2] or m.unit != Unit.COUNT:
+    if found is not None or not key[2] or (m.unit != Unit.COUNT and figure != "numerator"):
         return found
     whole = month.get((key[0], key[1], "", ""))
     if whole is None or whole.suppressed:
@@ -255,7 +261,7 @@ def build(
         line = Line(row, row.section.title, m, label, unit, basis, polarity)
 
         def pick(month, key=key, m=m, row=row):
-            return _shown(_part(month, key, m), row.figure)
+            return _shown(_part(month, key, m, row.figure), row.figure)
 
         line.latest = pick(current)
         line.previous = pick(history.get(previous_period, {}))

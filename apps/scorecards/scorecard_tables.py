@@ -162,7 +162,15 @@ class ScorecardTable(tables.Table):
                 '<a href="{}" title="the records behind this figure">{}</a>', record.numerator_url, html
             )
         parts = [html]
-        if record.shows_fraction:
+        if record.shows_fraction and record.unit == Unit.MEAN:
+            # A mean's numerator is a sum (of days, weeks): what counts is how many it is the mean of.
+            den = format_number(f.denominator, Unit.COUNT)
+            if record.denominator_url:
+                den = format_html(
+                    '<a href="{}" title="the records counted">{}</a>', record.denominator_url, den
+                )
+            parts.append(format_html('<span class="fraction">n = {}</span>', den))
+        elif record.shows_fraction:
             num = format_number(f.numerator, Unit.COUNT)
             den = format_number(f.denominator, Unit.COUNT)
             if record.numerator_url:

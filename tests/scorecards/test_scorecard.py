@@ -456,3 +456,22 @@ def test_a_row_may_show_the_count_or_total_of_a_percentage(client, login, person
     assert "denominator" in total.numerator_url and "part=numerator" in regular.numerator_url
     html = response.content.decode()
     assert ">46<" in html and ">12<" in html and "16.7%" in html
+
+
+def test_change_is_worked_out_from_the_figures_shown(client, login, personas, la, months, snap):
+    from apps.scorecards.services import layout_load
+
+    layout_load(
+        {
+            "slug": "s47",
+            "name": "S47",
+            "sections": [{"title": "S47", "rows": [{"plan_ref": "4b(ii)", "measure": "s47.days_open"}]}],
+        }
+    )
+    snap("s47.days_open", "2026-08", 114, 100)  # 1.14 days, shown 1.1
+    snap("s47.days_open", "2026-09", 106, 100)  # 1.06 days, shown 1.1
+    login(client, personas["director"])
+    response = client.get(URL, {"layout": "s47", "period": "2026-09"})
+    line = response.context["card"].lines[0]
+    assert (line.change, line.direction) == (Decimal("0.0"), "no_change")
+    assert "n = <a" in response.content.decode()  # a mean shows how many it is the mean of
