@@ -54,6 +54,7 @@ class RowForm(forms.ModelForm):
             "figure",
             "polarity",
             "headline",
+            "by_org_unit",
             "label",
             "page_url",
         ]

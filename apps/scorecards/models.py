@@ -82,6 +82,11 @@ class LayoutRow(models.Model):
         help_text="blank = the measure's (admins' override applied); a part may differ, e.g. agency staff",
     )
     headline = models.BooleanField(default=False)
+    by_org_unit = models.BooleanField(
+        "by service or team",
+        default=False,
+        help_text="followed by one sub-row per service (on the council's scorecard) or team (on a service's)",
+    )
     label = models.CharField(max_length=200, blank=True, help_text="blank = the measure's label")
     page_url = models.CharField(
         "page link", max_length=300, blank=True, help_text="a portal path, e.g. /pages/s47/, shown as a link"
@@ -112,6 +117,9 @@ class LayoutRow(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(figure__in=["", "numerator", "denominator"]), name="layout_row_figure_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(by_org_unit=False) | ~Q(measure=""), name="layout_row_by_unit_needs_measure"
             ),
             # A page row without a measure needs a label to show.
             models.CheckConstraint(condition=~Q(measure="") | ~Q(label=""), name="layout_row_has_label"),

@@ -78,6 +78,7 @@ class Line:
     denominator_url: str = ""
     page_url: str = ""
     page_available: bool = False
+    unit_row: OrgUnit | None = None  # a sub-row of a row by service or team: that service or team
 
     @property
     def code(self) -> str:
@@ -85,7 +86,7 @@ class Line:
 
     @property
     def is_sub_row(self) -> bool:
-        return self.row.is_sub_row
+        return self.row.is_sub_row or self.unit_row is not None
 
     @property
     def is_page(self) -> bool:
@@ -186,6 +187,26 @@ def _shown(figure: Figure | None, part: str) -> Figure | None:
     return Figure(count, None, count, figure.version, False)
 
 
+def _link(line: Line, *, period: str, org_unit: OrgUnit) -> None:
+    """Drill-down links of a line's latest figure: its numerator (or, for a row showing a total, its
+    denominator) and, beside a percentage or other ratio, its denominator."""
+    m, row = line.measure, line.row
+    if m.entered or line.latest is None or line.latest.suppressed:
+        return
+    args = dict(
+        period=period,
+        org_unit=org_unit.code,
+        basis=line.basis,
+        dimension=row.dimension,
+        breakdown=row.breakdown,
+    )
+    line.numerator_url = drill_url(
+        m.code, part=DENOMINATOR if row.figure == DENOMINATOR else NUMERATOR, **args
+    )
+    if line.unit != Unit.COUNT and line.latest.denominator is not None:
+        line.denominator_url = drill_url(m.code, part=DENOMINATOR, **args)
+
+
 def _page(url: str) -> bool:
     try:
         resolve(url.split("?")[0])
@@ -238,6 +259,15 @@ def build(
     base_figures = {}
     if base is not None:
         base_figures = selectors.figures(period=base.period, org_unit=org_unit, user=user)[0]
+
+    # Rows by service or team: the figures of the org units below this one, in one read (two months).
+    children, by_unit = [], {}
+    unit_codes = sorted({r.measure for r in rows if r.measure and r.by_org_unit})
+    if unit_codes:
+        children = list(OrgUnit.objects.filter(parent=org_unit).order_by("name"))
+        by_unit = selectors.figures_by_unit(
+            periods=[previous_period, period], org_units=children, user=user, measures=unit_codes
+        )
 
     polarities = ratings.effective_polarities(codes)
     targets = ratings.targets_for(this.financial_year, org_unit)
@@ -294,20 +324,23 @@ def build(
                         places=1,
                     )
             line.benchmarks = benchmarks.get(m.code, {})
-        if links and not m.entered and line.latest is not None:
-            args = dict(
-                period=period,
-                org_unit=org_unit.code,
-                basis=basis,
-                dimension=row.dimension,
-                breakdown=row.breakdown,
-            )
-            line.numerator_url = drill_url(
-                m.code, part=DENOMINATOR if row.figure == DENOMINATOR else NUMERATOR, **args
-            )
-            if unit != Unit.COUNT and line.latest.denominator is not None:
-                line.denominator_url = drill_url(m.code, part=DENOMINATOR, **args)
+        if links:
+            _link(line, period=period, org_unit=org_unit)
         lines.append(line)
+        for child in children if row.by_org_unit else ():
+            # The row's figure for each service (or team) below the scorecard's org unit.
+            sub = Line(row, row.section.title, m, child.name, unit, basis, polarity, unit_row=child)
+            mine = by_unit.get(period, {}).get(child.code, {})
+            before = by_unit.get(previous_period, {}).get(child.code, {})
+            sub.latest, sub.previous = pick(mine), pick(before)
+            sub.change, sub.withheld_change = _diff(sub.previous, sub.latest)
+            if sub.change is not None:
+                sub.direction = ratings.direction(0, sub.change, polarity)
+            sub.provisional = state.provisional and sub.latest is not None and sub.latest.value is not None
+            sub.restated = sub.latest is not None and sub.latest.version > 1
+            if links:
+                _link(sub, period=period, org_unit=child)
+            lines.append(sub)
 
     if rating:
         lines = [ln for ln in lines if (ln.rating or NO_RATING) == rating and not ln.is_page]

@@ -81,7 +81,7 @@ def _line(card: Scorecard, line: Line) -> list:
         line.basis,
         line.row.dimension or None,
         line.row.breakdown or None,
-        card.org_unit.code,
+        line.unit_row.code if line.unit_row is not None else card.org_unit.code,
         card.period,
         card.previous_period,
         _fig(line.previous),

@@ -134,6 +134,8 @@ class ScorecardTable(tables.Table):
         return record.row.plan_ref
 
     def render_measure(self, record: Line):
+        if record.unit_row is not None:
+            return format_html('<span class="measure__label">{}</span>', record.label)
         if record.is_page:
             if record.page_available:
                 return format_html('<a href="{}">{}</a>', record.page_url, record.label)
@@ -258,6 +260,6 @@ class ScorecardTable(tables.Table):
         return self._bench(record, BenchmarkKind.STAT_NEIGHBOURS)
 
     def render_trend(self, record: Line):
-        if record.is_page:
+        if record.is_page or record.unit_row is not None:
             return ""
         return sparkline(record.trend, record.unit, record.label)

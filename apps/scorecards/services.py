@@ -23,7 +23,9 @@ ROW_FIELDS = (
     "page_url",
     "polarity",
     "figure",
+    "by_org_unit",
 )
+BOOLEAN_FIELDS = ("headline", "by_org_unit")
 
 
 def validate_row(row: dict, registry: dict) -> None:
@@ -42,6 +44,8 @@ def validate_row(row: dict, registry: dict) -> None:
                 errors["dimension"] = f"{code} has no breakdown {row['dimension']!r} (it has: {allowed})."
     elif not row.get("page_url"):
         errors["measure"] = "Choose a measure, or give a page link."
+    if row.get("by_org_unit") and not code:
+        errors["by_org_unit"] = "Only a row with a measure has figures by service or team."
     if row.get("figure") and not code:
         errors["figure"] = "Only a row with a measure shows a figure."
     if row.get("figure") not in (None, "", "numerator", "denominator"):
@@ -87,7 +91,7 @@ def layout_load(
             row_model(
                 section=sec,
                 order=r_order * 10,
-                **{f: row.get(f, False if f == "headline" else "") for f in ROW_FIELDS},
+                **{f: row.get(f, False if f in BOOLEAN_FIELDS else "") for f in ROW_FIELDS},
             )
             for r_order, row in enumerate(section["rows"], start=1)
         )

@@ -12,7 +12,7 @@ from apps.accounts.models import AuditEvent
 from apps.kpis.registry import load
 
 from .models import LayoutRow, LayoutSection, ScorecardLayout
-from .services import ROW_FIELDS, validate_row
+from .services import BOOLEAN_FIELDS, ROW_FIELDS, validate_row
 
 LAYOUT_FIELDS = ("name", "slug", "description", "is_default")
 UP, DOWN = "up", "down"
@@ -79,7 +79,7 @@ def _clean_row(data: dict) -> dict:
     row = {}
     for f in ROW_FIELDS:
         value = data.get(f)
-        row[f] = bool(value) if f == "headline" else (value or "").strip()
+        row[f] = bool(value) if f in BOOLEAN_FIELDS else (value or "").strip()
     validate_row(row, load())
     return row
 

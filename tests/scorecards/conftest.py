@@ -60,6 +60,7 @@ def layout(db):
                         {"plan_ref": "T1", "measure": "cin.visits_in_time"},
                         {"plan_ref": "T2", "measure": "wf.unfunded_posts"},
                         {"plan_ref": "T3", "measure": "fd.contacts"},
+                        {"plan_ref": "T4", "measure": "wf.caseload", "by_org_unit": True},
                     ],
                 },
                 {

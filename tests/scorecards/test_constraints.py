@@ -81,6 +81,11 @@ CASES = [
     Case("layout_row_page_is_path", lambda: row(page_url="//example.org/"), note="scheme-relative"),
     Case("layout_row_page_is_path", lambda: row(page_url="javascript:alert(1)"), note="script"),
     Case("layout_row_figure_valid", lambda: row(figure="median"), good=lambda: row(figure="numerator")),
+    Case(
+        "layout_row_by_unit_needs_measure",
+        lambda: row(measure="", page_url="/pages/3/", label="x", by_org_unit=True),
+        good=lambda: row(measure="wf.caseload", by_org_unit=True),
+    ),
     Case("layout_row_polarity_valid", lambda: row(polarity="sideways"), good=lambda: row(polarity="down")),
     Case(
         "layout_row_has_label",

@@ -339,7 +339,9 @@ def test_csv_export(client, login, personas, layout, figures):
     assert (visits["provisional"], visits["restated"]) == ("False", "False")
     contacts = next(r for r in rows if r["kpi"] == "fd.contacts")
     assert contacts["latest"] == "1411"  # a plain number, no thousands separator
-    assert len(rows) == 6
+    # 7 rows of the layout, and the caseload of each of the two services below the council.
+    assert len(rows) == 9
+    assert [r["org_unit"] for r in rows if r["kpi"] == "wf.caseload"] == [figures.code, "SA", "SB"]
 
 
 def test_xlsx_export_has_the_same_table_with_numbers(client, login, personas, layout, figures):
@@ -475,3 +477,26 @@ def test_change_is_worked_out_from_the_figures_shown(client, login, personas, la
     line = response.context["card"].lines[0]
     assert (line.change, line.direction) == (Decimal("0.0"), "no_change")
     assert "n = <a" in response.content.decode()  # a mean shows how many it is the mean of
+
+
+def test_a_row_by_service_or_team(client, login, personas, layout, figures, world, snap):
+    """The booklet's caseload by service: on the council's scorecard one sub-row per service, on a service's
+    one per team, with each unit's own figures and drill-down."""
+    sa, a1 = world["services"]["A"], world["teams"]["A1"]
+    snap("wf.caseload", "2026-08", 180, 10, org_unit=sa)
+    snap("wf.caseload", "2026-09", 170, 10, org_unit=sa)
+    snap("wf.caseload", "2026-09", 50, 2, org_unit=a1)
+    login(client, personas["director"])
+    response = get(client, period="2026-09")
+    subs = [ln for ln in response.context["card"].lines if ln.unit_row is not None]
+    assert [(ln.label, ln.previous and ln.previous.value, ln.latest and ln.latest.value) for ln in subs] == [
+        ("Service A", 18, 17),
+        ("Service B", None, None),
+    ]
+    assert subs[0].direction == "positive_down"  # lower caseloads are better
+    link = drill_url("wf.caseload", period="2026-09", org_unit="SA", basis="at_end")
+    assert f'href="{link.replace("&", "&amp;")}"' in response.content.decode()
+    team_lines = get(client, period="2026-09", org_unit="SA").context["card"].lines
+    assert [(ln.label, ln.latest.value) for ln in team_lines if ln.unit_row is not None and ln.latest] == [
+        ("Team A1", 25)
+    ]
