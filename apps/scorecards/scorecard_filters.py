@@ -6,6 +6,7 @@ that is not one of them is a form error, never a 500."""
 from __future__ import annotations
 
 import django_filters as df
+from django import forms
 
 from apps.core.models import OrgLevel, OrgUnit
 from apps.kpis import ratings
@@ -44,10 +45,13 @@ class ScorecardFilterSet(df.FilterSet):
     layout = df.ChoiceFilter(label="Layout", field_name="section__layout__slug", empty_label=None)
     section = df.ChoiceFilter(label="Section", field_name="section_id", empty_label="All sections")
     rating = df.ChoiceFilter(label="Rating", choices=RATING_CHOICES, method=_keep, empty_label="Any rating")
+    headline = df.BooleanFilter(
+        label="Headline measures only", method="headline_only", widget=forms.CheckboxInput
+    )
 
     class Meta:
         model = LayoutRow
-        fields = ["period", "org_unit", "layout", "section", "rating"]
+        fields = ["period", "org_unit", "layout", "section", "rating", "headline"]
 
     def __init__(self, data=None, *, user, **kwargs):
         self.months = months_for(user)
@@ -76,6 +80,10 @@ class ScorecardFilterSet(df.FilterSet):
         chosen = self.layouts.get(data.get("layout"))
         sections = LayoutSection.objects.filter(layout=chosen).order_by("order") if chosen else []
         f["section"].extra["choices"] = [(str(s.pk), s.title) for s in sections]
+
+    def headline_only(self, queryset, name, value):
+        # An unticked box is "all rows", not "the rows that are not headlines".
+        return queryset.filter(headline=True) if value else queryset
 
     @property
     def chosen(self) -> dict:

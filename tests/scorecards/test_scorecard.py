@@ -400,7 +400,10 @@ def test_page_has_no_inline_script_or_style_and_is_semantic(client, login, perso
     html = get(client, period="2026-09").content.decode()
     assert "<script" not in html and "style=" not in html and "<style" not in html
     assert (
-        "<caption>" in html and '<th scope="col"' in html and '<th scope="row"' in html and "<thead>" in html
+        '<caption id="scorecard-caption">' in html
+        and '<th scope="col"' in html
+        and '<th scope="row"' in html
+        and "<thead>" in html
     )
     assert 'scope="colgroup"' in html
     assert '<svg class="spark"' in html and "12-month trend: Oct 2025 no figure" in html
@@ -500,3 +503,27 @@ def test_a_row_by_service_or_team(client, login, personas, layout, figures, worl
     assert [(ln.label, ln.latest.value) for ln in team_lines if ln.unit_row is not None and ln.latest] == [
         ("Team A1", 25)
     ]
+
+
+def test_headline_filter(client, login, personas, la, months, snap):
+    from apps.scorecards.services import layout_load
+
+    layout_load(
+        {
+            "slug": "hl",
+            "name": "HL",
+            "sections": [
+                {
+                    "title": "S",
+                    "rows": [
+                        {"plan_ref": "A", "measure": "fd.contacts", "headline": True},
+                        {"plan_ref": "B", "measure": "fd.referrals"},
+                    ],
+                }
+            ],
+        }
+    )
+    login(client, personas["director"])
+    every = client.get(URL, {"layout": "hl", "period": "2026-09"}).context["card"].lines
+    only = client.get(URL, {"layout": "hl", "period": "2026-09", "headline": "on"}).context["card"].lines
+    assert [ln.row.plan_ref for ln in every] == ["A", "B"] and [ln.row.plan_ref for ln in only] == ["A"]
