@@ -18,7 +18,7 @@ from apps.accounts import access
 
 from . import scorecard as sc
 from .scorecard_exports import HEADER, export_values
-from .scorecard_filters import RATING_CHOICES, ScorecardFilterSet
+from .scorecard_filters import ScorecardFilterSet
 from .scorecard_tables import ARROW_GLYPH, ScorecardTable
 
 LEGEND = [
@@ -46,7 +46,6 @@ def scorecard(request):
     context = {
         "filter": filterset,
         "legend": _legend(),
-        "ratings": RATING_CHOICES[:3],
         "viewer": access.suppresses_small_counts(request.user),
         "months": filterset.months,
     }
