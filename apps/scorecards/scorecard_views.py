@@ -54,6 +54,8 @@ def scorecard(request):
     if not filterset.is_valid():
         return _page(request, context, status=400)
     chosen = filterset.chosen
+    if not (chosen["period"] and chosen["org_unit"] and chosen["layout"]):
+        return _page(request, context, status=400)
     card = sc.build(
         layout=chosen["layout"],
         period=chosen["period"],

@@ -527,3 +527,11 @@ def test_headline_filter(client, login, personas, la, months, snap):
     every = client.get(URL, {"layout": "hl", "period": "2026-09"}).context["card"].lines
     only = client.get(URL, {"layout": "hl", "period": "2026-09", "headline": "on"}).context["card"].lines
     assert [ln.row.plan_ref for ln in every] == ["A", "B"] and [ln.row.plan_ref for ln in only] == ["A"]
+
+
+def test_empty_choices_are_refused_not_an_error(client, login, personas, layout, figures):
+    login(client, personas["director"])
+    for params in ({"org_unit": ""}, {"period": ""}, {"layout": ""}):
+        # An empty parameter takes its default.
+        assert get(client, **params).status_code == 200
+    assert client.get(URL, {"section": "abc"}).status_code == 400
