@@ -39,6 +39,7 @@ from apps.kpis.models import (
 )
 from apps.people.models import Child
 from apps.plans.models import CINPlan, CPPlan, Visit
+from apps.scorecards.models import LayoutRow, LayoutSection, ScorecardLayout
 from apps.workforce.models import Allocation, Audit, Family, FamilyMember, Post, Supervision, Worker
 
 LONDON = ZoneInfo("Europe/London")
@@ -585,6 +586,37 @@ class ImportRunFactory(DjangoModelFactory):
         lambda: {"children.csv": {"rows": 2, "created": 2, "updated": 0, "unchanged": 0}}
     )
     error_count = 0
+
+
+# --- scorecard layouts -----------------------------------------------------------------------------------
+
+
+class ScorecardLayoutFactory(DjangoModelFactory):
+    class Meta:
+        model = ScorecardLayout
+
+    name = factory.Sequence(lambda n: f"Layout {n}")
+    slug = factory.Sequence(lambda n: f"layout-{n}")
+    is_default = False
+
+
+class LayoutSectionFactory(DjangoModelFactory):
+    class Meta:
+        model = LayoutSection
+
+    layout = factory.SubFactory(ScorecardLayoutFactory)
+    order = factory.Sequence(lambda n: (n + 1) * 10)
+    title = factory.Sequence(lambda n: f"Theme {n}")
+
+
+class LayoutRowFactory(DjangoModelFactory):
+    class Meta:
+        model = LayoutRow
+
+    section = factory.SubFactory(LayoutSectionFactory)
+    order = factory.Sequence(lambda n: (n + 1) * 10)
+    plan_ref = "T1"
+    measure = "fd.contacts"
 
 
 def _collect() -> dict:

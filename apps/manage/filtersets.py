@@ -22,6 +22,9 @@ AUDITED_TYPES = [
     ("kpis.baseline", "Baseline"),
     ("kpis.enteredmeasure", "Entered measure"),
     ("kpis.measuresetting", "Measure setting"),
+    ("scorecards.scorecardlayout", "Scorecard layout"),
+    ("scorecards.layoutsection", "Scorecard layout section"),
+    ("scorecards.layoutrow", "Scorecard layout row"),
 ]
 
 

@@ -136,3 +136,17 @@ class AccessLogTable(Base):
         return (
             format_html("<code>{}</code>", ", ".join(f"{k}={v}" for k, v in value.items())) if value else "—"
         )
+
+
+class LayoutTable(Base):
+    name = tables.Column(linkify=("manage:layout_detail", {"pk": A("pk")}))
+    slug = tables.Column()
+    is_default = tables.BooleanColumn(verbose_name="Default")
+    sections = tables.Column(
+        accessor="section_count", verbose_name="Sections", attrs={"td": {"class": "num"}}
+    )
+    rows = tables.Column(accessor="row_count", verbose_name="Rows", attrs={"td": {"class": "num"}})
+
+    class Meta(Base.Meta):
+        orderable = False
+        fields = ("name", "slug", "is_default", "sections", "rows")

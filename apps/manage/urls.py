@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import layout_views, views
 
 app_name = "manage"
 
@@ -28,6 +28,29 @@ urlpatterns = [
     path("entered/<int:pk>/delete/", views.EnteredMeasureDelete.as_view(), name="entered_delete"),
     path("measures/", views.MeasureSettingList.as_view(), name="measures"),
     path("measures/<str:code>/", views.MeasureSettingEdit.as_view(), name="measure_edit"),
+    path("scorecard-layouts/", layout_views.LayoutList.as_view(), name="layouts"),
+    path("scorecard-layouts/new/", layout_views.LayoutEdit.as_view(), name="layout_new"),
+    path("scorecard-layouts/<int:pk>/", layout_views.LayoutDetail.as_view(), name="layout_detail"),
+    path("scorecard-layouts/<int:pk>/edit/", layout_views.LayoutEdit.as_view(), name="layout_edit"),
+    path("scorecard-layouts/<int:pk>/delete/", layout_views.LayoutDelete.as_view(), name="layout_delete"),
+    path(
+        "scorecard-layouts/<int:pk>/sections/new/",
+        layout_views.SectionEdit.as_view(new=True),
+        name="layout_section_new",
+    ),
+    path("scorecard-sections/<int:pk>/", layout_views.SectionEdit.as_view(), name="layout_section_edit"),
+    path(
+        "scorecard-sections/<int:pk>/delete/",
+        layout_views.SectionDelete.as_view(),
+        name="layout_section_delete",
+    ),
+    path("scorecard-sections/<int:pk>/move/", layout_views.SectionMove.as_view(), name="layout_section_move"),
+    path(
+        "scorecard-sections/<int:pk>/rows/new/", layout_views.RowEdit.as_view(new=True), name="layout_row_new"
+    ),
+    path("scorecard-rows/<int:pk>/", layout_views.RowEdit.as_view(), name="layout_row_edit"),
+    path("scorecard-rows/<int:pk>/delete/", layout_views.RowDelete.as_view(), name="layout_row_delete"),
+    path("scorecard-rows/<int:pk>/move/", layout_views.RowMove.as_view(), name="layout_row_move"),
     path("audit/", views.AuditEventList.as_view(), name="audit"),
     path("audit/<int:pk>/", views.AuditEventDetail.as_view(), name="audit_detail"),
     path("access-log/", views.AccessLogList.as_view(), name="accesslog"),

@@ -1,8 +1,144 @@
+"""Scorecard layouts: which measures a scorecard shows, under which headings and plan references, in what
+order. Admins edit them in /manage/scorecard-layouts/; the booklet's Dashboard is the default layout
+(fixtures/scorecard_layouts/booklet.json, loaded by a data migration). Figures are never stored here: a
+row names a measure of the registry (apps.kpis.registry), the scorecard reads its snapshots."""
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from apps.kpis.registry import SECTIONS
+
+FIGURE_CHOICES = [
+    ("", "The measure's value (e.g. the percentage)"),
+    ("numerator", "The count (numerator)"),
+    ("denominator", "The total (denominator)"),
+]
+POLARITY_CHOICES = [("up", "Higher is better"), ("down", "Lower is better"), ("none", "Context only")]
+
+
+class ScorecardLayout(models.Model):
+    """A named scorecard: sections of rows. One layout is the default, shown when no layout is asked for."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60)
+    is_default = models.BooleanField(default=False)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-is_default", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="scorecard_layout_slug_unique"),
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="scorecard_layout_single_default"
+            ),
+            models.CheckConstraint(condition=~Q(slug=""), name="scorecard_layout_slug_not_blank"),
+            models.CheckConstraint(condition=~Q(name=""), name="scorecard_layout_name_not_blank"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class LayoutSection(models.Model):
+    """A heading of a layout: in the booklet, a theme of the improvement plan."""
+
+    layout = models.ForeignKey(ScorecardLayout, on_delete=models.CASCADE, related_name="sections")
+    order = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["layout", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["layout", "order"], name="layout_section_order_unique"),
+            models.CheckConstraint(condition=~Q(title=""), name="layout_section_title_not_blank"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class LayoutRow(models.Model):
+    """One line of a scorecard: a measure's figure for a basis (blank = the measure's headline basis), or one
+    part of its breakdown (dimension + breakdown: the booklet's sub-rows such as audit grades or missing from
+    home / from care), or a link to a section page instead of a figure (`page_url`, no measure).
+
+    `headline` marks the rows a summary shows; a sub-row is drawn indented under the row before it."""
+
+    section = models.ForeignKey(LayoutSection, on_delete=models.CASCADE, related_name="rows")
+    order = models.PositiveSmallIntegerField(default=0)
+    plan_ref = models.CharField("plan ID", max_length=20, blank=True, help_text='e.g. "T1", "2a(i)"')
+    measure = models.CharField(max_length=60, blank=True, help_text="a code of the KPI registry")
+    basis = models.CharField(max_length=20, blank=True, help_text="blank = the measure's headline basis")
+    dimension = models.CharField(max_length=40, blank=True)
+    breakdown = models.CharField(max_length=80, blank=True)
+    figure = models.CharField(
+        max_length=11,
+        choices=FIGURE_CHOICES,
+        blank=True,
+        help_text="what the row shows: the booklet shows audits by type as counts, by grade as percentages",
+    )
+    polarity = models.CharField(
+        max_length=4,
+        choices=POLARITY_CHOICES,
+        blank=True,
+        help_text="blank = the measure's (admins' override applied); a part may differ, e.g. agency staff",
+    )
+    headline = models.BooleanField(default=False)
+    by_org_unit = models.BooleanField(
+        "by service or team",
+        default=False,
+        help_text="followed by one sub-row per service (on the council's scorecard) or team (on a service's)",
+    )
+    label = models.CharField(max_length=200, blank=True, help_text="blank = the measure's label")
+    page_url = models.CharField(
+        "page link", max_length=300, blank=True, help_text="a portal path, e.g. /pages/s47/, shown as a link"
+    )
+
+    class Meta:
+        ordering = ["section", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["section", "order"], name="layout_row_order_unique"),
+            # A row shows a figure or points to a page; never neither.
+            models.CheckConstraint(
+                condition=~Q(measure="") | ~Q(page_url=""), name="layout_row_measure_or_page"
+            ),
+            models.CheckConstraint(
+                condition=(Q(dimension="") & Q(breakdown="")) | (~Q(dimension="") & ~Q(breakdown="")),
+                name="layout_row_breakdown_has_dim",
+            ),
+            models.CheckConstraint(
+                condition=Q(dimension="") | ~Q(measure=""), name="layout_row_breakdown_needs_measure"
+            ),
+            # Only a path of the portal: never an address elsewhere (or javascript:).
+            models.CheckConstraint(
+                condition=Q(page_url="") | (Q(page_url__startswith="/") & ~Q(page_url__startswith="//")),
+                name="layout_row_page_is_path",
+            ),
+            models.CheckConstraint(
+                condition=Q(polarity__in=["", "up", "down", "none"]), name="layout_row_polarity_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(figure__in=["", "numerator", "denominator"]), name="layout_row_figure_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(by_org_unit=False) | ~Q(measure=""), name="layout_row_by_unit_needs_measure"
+            ),
+            # A page row without a measure needs a label to show.
+            models.CheckConstraint(condition=~Q(measure="") | ~Q(label=""), name="layout_row_has_label"),
+        ]
+        indexes = [models.Index(fields=["measure"])]
+
+    def __str__(self):
+        what = self.label or self.measure
+        if self.breakdown:
+            what = f"{what} — {self.breakdown}"
+        return f"{self.plan_ref} {what}".strip()
+
+    @property
+    def is_sub_row(self) -> bool:
+        return bool(self.dimension)
+
 
 OVERALL = ""  # the director's (or a service's) commentary on the month as a whole, not one section
 SECTION_CHOICES = [(OVERALL, "The month as a whole"), *SECTIONS.items()]

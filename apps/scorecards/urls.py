@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import charts, commentary, pages
+from . import charts, commentary, pages, scorecard_views
 
 app_name = "scorecards"
 
 urlpatterns = [
+    path("scorecard/", scorecard_views.scorecard, name="scorecard"),
     path("pages/", pages.IndexView.as_view(), name="pages"),
     path("pages/<str:section>/", pages.SectionView.as_view(), name="page"),
     path("pages/<str:section>/charts/<str:chart>/", charts.ChartView.as_view(), name="chart"),

@@ -44,6 +44,31 @@ def objects(world, admin_user):
         "entered_edit": factories.EnteredMeasureFactory(kpi_code="yot.custody").pk,
         "entered_delete": factories.EnteredMeasureFactory(kpi_code="yot.cohort").pk,
         "audit_detail": factories.AuditEventFactory(actor=admin_user).pk,
+        **_layout_objects(),
+    }
+
+
+def _layout_objects():
+    """pks for the scorecard-layout pages: the booklet layout (from its data migration), a section, a row."""
+    from apps.scorecards.models import LayoutRow, ScorecardLayout
+
+    layout = ScorecardLayout.objects.get(slug="booklet")
+    row = LayoutRow.objects.filter(section__layout=layout).select_related("section").first()
+    return {
+        **{
+            name: layout.pk
+            for name in ("layout_detail", "layout_edit", "layout_delete", "layout_section_new")
+        },
+        **{
+            name: row.section_id
+            for name in (
+                "layout_section_edit",
+                "layout_section_delete",
+                "layout_section_move",
+                "layout_row_new",
+            )
+        },
+        **{name: row.pk for name in ("layout_row_edit", "layout_row_delete", "layout_row_move")},
     }
 
 

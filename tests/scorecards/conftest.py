@@ -1,55 +1,86 @@
-"""Hand-made snapshots for the section pages and charts: the booklet's March 2018 front door (contacts and
-their outcomes for January to March, with the year to date) for the LA, and referrals for every month of
-2016/17 and 2017/18."""
-
 from datetime import datetime
 from decimal import Decimal
 
 import pytest
 
-from apps.core.periods import LONDON, Period
+from tests.factories import LONDON, PeriodStateFactory, SnapshotFactory
+from tests.scorecards import pages_data
 
-FROZEN = datetime(2018, 4, 3, 2, 0, tzinfo=LONDON)
-
-# The booklet's contacts: received, and each outcome (the parts sum to the contacts received).
-CONTACTS = {"2018-01": 1396, "2018-02": 1293, "2018-03": 1411}
-OUTCOMES = {
-    #            csc, early help, information, nfa, signposting, not decided
-    "2018-01": (393, 139, 291, 546, 21, 6),
-    "2018-02": (311, 113, 215, 640, 3, 11),
-    "2018-03": (340, 131, 277, 591, 9, 63),
-}
-OUTCOMES_YTD = (1851, 664, 1276, 2802, 129, 83)  # sums to 6,805, the year to date received
-PARTS = ("csc_referral", "early_help", "information", "nfa", "signposting", "not_decided")
-REFERRALS = {str(Period(2016, 4) + i): 300 + i for i in range(12)} | {
-    str(Period(2017, 4) + i): 400 + i for i in range(12)
-}
-REFERRALS["2017-05"] = 3  # small: a viewer gets a gap
+FROZEN = datetime(2026, 10, 1, 6, 0, tzinfo=LONDON)
 
 
-def snap(kpi, period, num, den=None, *, unit, basis="month", dim="", part="", value=None):
-    from tests.factories import SnapshotFactory
+@pytest.fixture
+def snap(la):
+    """`snap(measure, period, numerator, denominator=None, value=None, *, org_unit=LA, basis=headline, ...)`:
+    a stored figure; the value defaults to the measure's own (numerator / denominator x scale)."""
+    from apps.kpis.registry import load
 
-    if value is None:
-        value = Decimal(num) if den is None else (Decimal(num) * 100 / Decimal(den) if den else None)
-    return SnapshotFactory(
-        measure=kpi,
-        period=period,
-        basis=basis,
-        org_unit=unit,
-        dimension=dim,
-        breakdown=part,
-        numerator=Decimal(num),
-        denominator=None if den is None else Decimal(den),
-        value=value,
-    )
+    registry = load()
+
+    def make(measure, period, numerator, denominator=None, value=None, *, org_unit=None, basis=None, **kw):
+        m = registry[measure]
+        if value is None:
+            value = m.value_of(numerator, denominator)
+        return SnapshotFactory(
+            measure=measure,
+            period=period,
+            basis=basis or m.headline,
+            org_unit=org_unit or la,
+            numerator=Decimal(numerator),
+            denominator=None if denominator is None else Decimal(denominator),
+            value=value,
+            **kw,
+        )
+
+    return make
 
 
-def month_held(period, *, frozen=True):
-    from apps.kpis.models import PeriodState
+@pytest.fixture
+def months(db):
+    """2026-08 and 2026-09 published (frozen), 2026-10 open."""
+    for period in ("2026-08", "2026-09"):
+        PeriodStateFactory(period=period, frozen_at=FROZEN)
+    PeriodStateFactory(period="2026-10", frozen_at=None)
+    return ["2026-08", "2026-09", "2026-10"]
 
-    PeriodState.objects.update_or_create(
-        period=period, defaults={"last_computed_at": FROZEN, "frozen_at": FROZEN if frozen else None}
+
+@pytest.fixture
+def layout(db):
+    """A small layout of its own (the booklet's default layout is also there, from the migration)."""
+    from apps.kpis.registry import load
+    from apps.scorecards.services import layout_load
+
+    return layout_load(
+        {
+            "slug": "test",
+            "name": "Test layout",
+            "sections": [
+                {
+                    "title": "Theme one",
+                    "rows": [
+                        {"plan_ref": "T1", "measure": "cin.visits_in_time"},
+                        {"plan_ref": "T2", "measure": "wf.unfunded_posts"},
+                        {"plan_ref": "T3", "measure": "fd.contacts"},
+                        {"plan_ref": "T4", "measure": "wf.caseload", "by_org_unit": True},
+                    ],
+                },
+                {
+                    "title": "Theme two",
+                    "rows": [
+                        {"plan_ref": "5a(iii)", "measure": "mis.episodes"},
+                        {
+                            "plan_ref": "5a(iii)",
+                            "measure": "mis.episodes",
+                            "dimension": "source",
+                            "breakdown": "from_home",
+                            "label": "From home",
+                        },
+                        {"plan_ref": "P", "page_url": "/nowhere/", "label": "A page to come"},
+                    ],
+                },
+            ],
+        },
+        registry=load(),
     )
 
 
@@ -57,16 +88,18 @@ def month_held(period, *, frozen=True):
 def booklet(world, la):
     """The LA's front door for January to March 2018 and referrals for two financial years; every month
     published."""
-    for period, received in CONTACTS.items():
-        snap("fd.contacts", period, received, unit=la)
-        snap("fd.contact_outcome", period, received, received, unit=la)
-        for part, n in zip(PARTS, OUTCOMES[period], strict=True):
-            snap("fd.contact_outcome", period, n, received, unit=la, dim="outcome", part=part)
-    snap("fd.contacts", "2018-03", 6805, unit=la, basis="ytd")
-    snap("fd.contact_outcome", "2018-03", 6805, 6805, unit=la, basis="ytd")
-    for part, n in zip(PARTS, OUTCOMES_YTD, strict=True):
-        snap("fd.contact_outcome", "2018-03", n, 6805, unit=la, basis="ytd", dim="outcome", part=part)
-    for period, n in REFERRALS.items():
-        snap("fd.referrals", period, n, unit=la)
-        month_held(period)
+    for period, received in pages_data.CONTACTS.items():
+        pages_data.snap("fd.contacts", period, received, unit=la)
+        pages_data.snap("fd.contact_outcome", period, received, received, unit=la)
+        for part, n in zip(pages_data.PARTS, pages_data.OUTCOMES[period], strict=True):
+            pages_data.snap("fd.contact_outcome", period, n, received, unit=la, dim="outcome", part=part)
+    pages_data.snap("fd.contacts", "2018-03", 6805, unit=la, basis="ytd")
+    pages_data.snap("fd.contact_outcome", "2018-03", 6805, 6805, unit=la, basis="ytd")
+    for part, n in zip(pages_data.PARTS, pages_data.OUTCOMES_YTD, strict=True):
+        pages_data.snap(
+            "fd.contact_outcome", "2018-03", n, 6805, unit=la, basis="ytd", dim="outcome", part=part
+        )
+    for period, n in pages_data.REFERRALS.items():
+        pages_data.snap("fd.referrals", period, n, unit=la)
+        pages_data.month_held(period)
     return la

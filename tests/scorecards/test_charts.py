@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.scorecards.conftest import CONTACTS, OUTCOMES, REFERRALS, snap
+from tests.scorecards.pages_data import CONTACTS, OUTCOMES, REFERRALS, snap
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,7 @@ def test_two_measures_on_two_axes(client, login, personas, booklet):
 
 
 def test_breakdown_chart_is_the_months_parts(client, login, personas, booklet):
-    from tests.scorecards.conftest import month_held
+    from tests.scorecards.pages_data import month_held
 
     for part, n in {"NEG": 60, "EMO": 41, "PHY": 30, "SAB": 9, "MUL": 15}.items():
         snap("cp.category", "2018-03", n, 155, unit=booklet, basis="at_end", dim="category", part=part)
@@ -103,7 +103,7 @@ def test_the_viewer_gets_null_for_withheld_figures(client, login, personas, book
 
 
 def test_the_viewer_gets_no_open_month(client, login, personas, booklet):
-    from tests.scorecards.conftest import month_held
+    from tests.scorecards.pages_data import month_held
 
     snap("fd.referrals", "2018-04", 4242, unit=booklet)
     month_held("2018-04", frozen=False)
@@ -155,7 +155,7 @@ def test_chart_csv(client, login, personas, booklet):
 
 
 def test_runs_and_units_charts(client, login, personas, world, la):
-    from tests.scorecards.conftest import month_held
+    from tests.scorecards.pages_data import month_held
 
     for i, n in enumerate((50, 52, 54)):
         snap("uasc.count", f"2016-0{4 + i}", n, unit=la, basis="at_end")

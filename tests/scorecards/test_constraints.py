@@ -2,10 +2,35 @@ import pytest
 from django.utils import timezone
 
 from apps.core.services import ensure_la
-from apps.scorecards.models import Commentary
+from apps.scorecards.models import Commentary, LayoutRow, LayoutSection, ScorecardLayout
 from tests.constraint_cases import Case, check_case
 
 pytestmark = pytest.mark.django_db
+
+
+def layout(**kw):
+    kw.setdefault("slug", f"layout-{ScorecardLayout.objects.count()}")
+    kw.setdefault("name", "A layout")
+    return ScorecardLayout.objects.create(**kw)
+
+
+def section(**kw):
+    kw.setdefault("layout", layout())
+    kw.setdefault("order", 10)
+    kw.setdefault("title", "A theme")
+    return LayoutSection.objects.create(**kw)
+
+
+def row(**kw):
+    kw.setdefault("section", section())
+    kw.setdefault("order", 10)
+    kw.setdefault("measure", "fd.contacts")
+    return LayoutRow.objects.create(**kw)
+
+
+def second_row(**kw):
+    first = row()
+    return row(section=first.section, **kw)
 
 
 def commentary(**kw):
@@ -34,6 +59,66 @@ CASES = [
         good=lambda: commentary(period="2018-12"),
     ),
     Case("commentary_section_known", lambda: commentary(section="99"), good=lambda: commentary(section="6a")),
+    Case(
+        "scorecard_layout_slug_unique",
+        lambda: (layout(slug="same"), layout(slug="same")),
+        good=lambda: layout(slug="other"),
+    ),
+    Case(
+        "scorecard_layout_single_default",
+        # The booklet's layout (from the data migration) is the default already.
+        lambda: layout(slug="second-default", is_default=True),
+        good=lambda: layout(slug="not-default", is_default=False),
+    ),
+    Case("scorecard_layout_slug_not_blank", lambda: layout(slug=""), good=lambda: layout(slug="x")),
+    Case("scorecard_layout_name_not_blank", lambda: layout(name=""), good=lambda: layout(name="x")),
+    Case(
+        "layout_section_order_unique",
+        lambda: section(layout=section().layout, order=10),
+        good=lambda: section(layout=section().layout, order=20),
+    ),
+    Case("layout_section_title_not_blank", lambda: section(title=""), good=lambda: section(title="T")),
+    Case("layout_row_order_unique", lambda: second_row(order=10), good=lambda: second_row(order=20)),
+    Case(
+        "layout_row_measure_or_page",
+        lambda: row(measure="", page_url="", label="Nothing"),
+        good=lambda: row(measure="", page_url="/pages/3/", label="A page"),
+    ),
+    Case(
+        "layout_row_breakdown_has_dim",
+        lambda: row(measure="mis.episodes", dimension="source"),
+        good=lambda: row(measure="mis.episodes", dimension="source", breakdown="from_home"),
+        note="a dimension without its value",
+    ),
+    Case(
+        "layout_row_breakdown_has_dim",
+        lambda: row(measure="mis.episodes", breakdown="from_home"),
+        note="a value without its dimension",
+    ),
+    Case(
+        "layout_row_breakdown_needs_measure",
+        lambda: row(measure="", page_url="/pages/3/", label="x", dimension="source", breakdown="from_home"),
+    ),
+    Case(
+        "layout_row_page_is_path",
+        lambda: row(page_url="https://example.org/"),
+        good=lambda: row(page_url="/pages/3/"),
+        note="another site",
+    ),
+    Case("layout_row_page_is_path", lambda: row(page_url="//example.org/"), note="scheme-relative"),
+    Case("layout_row_page_is_path", lambda: row(page_url="javascript:alert(1)"), note="script"),
+    Case("layout_row_figure_valid", lambda: row(figure="median"), good=lambda: row(figure="numerator")),
+    Case(
+        "layout_row_by_unit_needs_measure",
+        lambda: row(measure="", page_url="/pages/3/", label="x", by_org_unit=True),
+        good=lambda: row(measure="wf.caseload", by_org_unit=True),
+    ),
+    Case("layout_row_polarity_valid", lambda: row(polarity="sideways"), good=lambda: row(polarity="down")),
+    Case(
+        "layout_row_has_label",
+        lambda: row(measure="", page_url="/pages/3/", label=""),
+        good=lambda: row(measure="", page_url="/pages/3/", label="The page"),
+    ),
 ]
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from apps.kpis.registry import load
 from apps.scorecards import sections
-from tests.scorecards.conftest import REFERRALS, month_held, snap
+from tests.scorecards.pages_data import REFERRALS, month_held, snap
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,9 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
         ('core', '0003_fill_working_day_calendar'),
+        ('scorecards', '0002_booklet_layout'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
