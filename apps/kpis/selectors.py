@@ -82,13 +82,17 @@ def withheld_pks(period: str, rows: list[tuple[int, dict]] | None = None) -> fro
     stored = PeriodState.objects.filter(period=period).values_list("withheld", flat=True).first()
     if stored is not None:
         return frozenset(stored)
+    return _work_out_withheld(period, rows)
+
+
+def _work_out_withheld(period: str, rows: list[tuple[int, dict]] | None) -> frozenset[int]:
     with transaction.atomic():
         # Under a lock on the month's state: a snapshot write clears the pattern through the same row, so it
         # waits for this one to be stored (and then clears it) or has committed before the rows are read.
         state = PeriodState.objects.select_for_update().filter(period=period).first()
         if state is not None and state.withheld is not None:
             return frozenset(state.withheld)
-        rows = rows if rows is not None and state is None else _month_rows(period=period)
+        rows = _month_rows(period=period) if rows is None else rows
         pattern = pattern_of([row for _, row in rows], parent=_org_parents(), measures=load())
         pks = sorted(rows[i][0] for i in pattern.suppressed)
         if state is not None:
@@ -96,11 +100,17 @@ def withheld_pks(period: str, rows: list[tuple[int, dict]] | None = None) -> fro
     return frozenset(pks)
 
 
-def suppressed_month(period: str, org_unit: OrgUnit | None = None) -> list[dict]:
+def suppressed_month(period: str, org_unit: OrgUnit | None = None, *, withheld=None) -> list[dict]:
     """The month's figures (of one org unit, or all) as viewers see them: each row with `suppressed`, a
-    suppressed row without its numbers. The pattern is the whole month's, whichever part is read."""
-    rows = _month_rows(period=period, org_unit=org_unit)
-    withheld = withheld_pks(period, rows if org_unit is None else None)
+    suppressed row without its numbers. The pattern is the whole month's, whichever part is read; pass the
+    stored pattern as `withheld` when it has been read already."""
+    if withheld is None:
+        # Not worked out since the last write: over the whole month, then narrowed to the org unit.
+        every = _month_rows(period=period)
+        withheld = _work_out_withheld(period, every)
+        rows = every if org_unit is None else [(pk, r) for pk, r in every if r["org_unit"] == org_unit.code]
+    else:
+        rows = _month_rows(period=period, org_unit=org_unit)
     out = []
     for pk, row in rows:
         if pk in withheld:
@@ -125,6 +135,9 @@ def published_rows(*, period: str, org_unit: OrgUnit | None, user) -> tuple[list
     if not access.suppresses_small_counts(user):
         rows = export_rows(period=period, org_unit=org_unit)
         return [dict(row, suppressed=False) for row in rows], False
-    if not is_published(period):
+    # One read for whether the month is published and its stored suppression pattern.
+    state = PeriodState.objects.filter(period=period).values_list("frozen_at", "withheld").first()
+    if state is None or state[0] is None:
         return [], True  # viewers see published (frozen) months only
-    return suppressed_month(period, org_unit), True
+    withheld = frozenset(state[1]) if state[1] is not None else None
+    return suppressed_month(period, org_unit, withheld=withheld), True

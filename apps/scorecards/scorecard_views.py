@@ -82,7 +82,7 @@ def _filename(card, ext):
 
 
 def _export(card, fmt):
-    from apps.people.exports import safe_cell
+    from apps.core.spreadsheets import safe_cell
 
     rows = [[safe_cell(v) for v in row] for row in export_values(card)]
     if fmt == "csv":
