@@ -89,6 +89,8 @@ class Population:
         qs = self.qs
         if teams is not None:
             qs = qs.filter(_team__in=list(teams))
+        if self.kind == Kind.MEAN:
+            qs = qs.annotate(_days=self.duration)  # what the numerator sums, shown on each record
         if dimension:
             qs = qs.annotate(_dim=self.dim_expr(dimension))
             if not (self.kind == Kind.SHARE and part == DENOMINATOR):
@@ -161,6 +163,7 @@ def population_measure(code: str, label: str, section: str, unit: str, polarity:
             return chain.from_iterable(aggregate(fn(ctx, basis), basis) for basis in bases)
 
         compute.__name__ = compute.__qualname__ = f"compute_{fn.__name__}"
+        compute.__module__ = fn.__module__  # the measure's section module, as a hand-written compute's
         register(Measure(code, label, section, unit, polarity, bases, compute=compute, population=fn, **kw))
         return fn
 
