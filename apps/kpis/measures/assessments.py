@@ -184,7 +184,10 @@ def nfa(ctx: Ctx, basis: str):
 def first_of_ref(ctx: Ctx, basis: str):
     qs = assessments_completed(ctx, basis).annotate(_first=first_of_referral())
     return Population(
-        qs, Kind.RATIO, num=Q(_first=True), columns=("referral__referral_id", "start_date", "authorised_date", "outcome")
+        qs,
+        Kind.RATIO,
+        num=Q(_first=True),
+        columns=("referral__referral_id", "start_date", "authorised_date", "outcome"),
     )
 
 
