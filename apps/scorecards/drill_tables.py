@@ -17,7 +17,13 @@ from apps.accounts.access import sees_names
 from apps.people.tables import PortalTable
 
 # Annotations a population may name among its columns: (header, how the value is shown).
-ANNOTATED = {"_age": "Age", "_days": "Days"}
+ANNOTATED = {
+    "_age": "Age",
+    "_days": "Days",
+    "_prev": "Previous conference",
+    "_prev_kind": "Previous conference kind",
+    "_last_visit": "Last visit",
+}
 
 
 def record_id_field(model) -> str | None:
@@ -81,6 +87,10 @@ def drill_table(model, columns: tuple[str, ...], *, names: bool, breakdown: bool
         elif path == "_age":
             attrs[key] = tables.Column("Age", accessor=path, attrs={"td": {"class": "num"}})
             attrs[f"render_{key}"] = lambda self, value: "unborn" if value is None or value < 0 else value
+        elif path.startswith("_"):
+            attrs[key] = tables.Column(
+                ANNOTATED.get(path, path.strip("_").replace("_", " ").capitalize()), accessor=path
+            )
         else:
             attrs[key] = _field_column(model, path)
         sequence.append(key)
