@@ -35,11 +35,15 @@ class Dim:
     """A breakdown dimension: the SQL expression the records are grouped by and, optionally, `label`, a
     Python function from the grouped value's label to the stored breakdown (exact ages -> age bands: the
     engine groups by the exact value and bands afterwards, engine.relabel). `of` names another dimension
-    whose grouping this one is read from (relabelled), so it costs no query of its own."""
+    whose grouping this one is read from (relabelled), so it costs no query of its own. `within` (a Q) makes
+    the dimension split only the records matching it, each part a share of the whole's denominator (the
+    EET care leavers by kind of EET, as shares of all care leavers): a part's numerator is its records
+    within, its denominator the whole's."""
 
     expr: Any = None
     label: Callable[[str], str] | None = None
     of: str | None = None
+    within: Q | None = None
 
     def labeller(self) -> Callable[[Any], str]:
         if self.label is None:
@@ -91,12 +95,16 @@ class Population:
             qs = qs.filter(_team__in=list(teams))
         if self.kind == Kind.MEAN:
             qs = qs.annotate(_days=self.duration)  # what the numerator sums, shown on each record
+        within = self.dims[dimension].within if dimension else None
         if dimension:
             qs = qs.annotate(_dim=self.dim_expr(dimension))
-            if not (self.kind == Kind.SHARE and part == DENOMINATOR):
+            shares_whole = self.kind == Kind.SHARE or within is not None
+            if not (shares_whole and part == DENOMINATOR):
+                if within is not None:
+                    qs = qs.filter(within)
                 qs = self._in_breakdown(qs, dimension, breakdown)
         if self.num is not None:
-            if part == NUMERATOR:
+            if part == NUMERATOR and within is None:
                 qs = qs.filter(self.num)
             qs = qs.annotate(_in_num=ExpressionWrapper(self.num, output_field=BooleanField()))
         return qs
@@ -137,13 +145,21 @@ def aggregate(pop: Population, basis: str) -> list[Part]:
         return parts(qs, basis, num=num, den=den)
     out: list[Part] = []
     grouped: dict[str, list[Part]] = {}
+    first = next(iter(pop.dims.values()))
+    whole_apart = pop.whole and first.within is not None
+    if whole_apart:
+        # The first dimension splits only some records: the whole is a grouping of its own.
+        out += parts(qs, basis, num=num, den=den)
     for i, (name, dim) in enumerate(pop.dims.items()):
         if dim.of:
             raw = grouped[dim.of]
+        elif dim.within is not None:
+            raw = parts(qs.filter(dim.within), basis, num=Count("pk"), dimension=name, breakdown=dim.expr)
+            grouped[name] = raw
         else:
             raw = parts(qs, basis, num=num, den=den, dimension=name, breakdown=dim.expr)
             grouped[name] = raw
-        if i == 0 and pop.whole:
+        if i == 0 and pop.whole and not whole_apart:
             out += share_whole(raw) if pop.kind == Kind.SHARE else whole_of(raw)
         if dim.label is None and not dim.of:
             out += raw

@@ -12,6 +12,7 @@ from apps.kpis.services import snapshot_period_compute
 
 # The hand-worked datasets, reused as they are.
 from tests.kpis.test_assessments import assessments  # noqa: F401
+from tests.kpis.test_care_leavers import code_years, leavers  # noqa: F401
 from tests.kpis.test_frontdoor import contacts, decisions, referrals  # noqa: F401
 from tests.kpis.test_s47 import conferences, discussions, enquiries, kids  # noqa: F401
 
@@ -27,6 +28,9 @@ DATASETS = [
     ("assessments", "2018-03", ["4"]),
     ("conferences", "2018-03", ["3"]),
     ("conferences", "2018-04", ["3"]),
+    ("leavers", "2018-03", ["8"]),
+    ("code_years", "2018-03", ["8"]),
+    ("code_years", "2018-04", ["8"]),
 ]
 
 
