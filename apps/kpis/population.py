@@ -10,13 +10,14 @@ compute function is derived from it."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain
 from typing import Any
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 
-from .engine import Ctx, _label, mean_days_parts, parts, relabel, share_whole, whole_of
+from .engine import Ctx, _as_days, _label, mean_days_parts, relabel, share_whole, whole_of
+from .engine import parts as grouped_parts
 from .registry import Measure, Part, register
 
 NUMERATOR, DENOMINATOR = "numerator", "denominator"
@@ -58,19 +59,30 @@ class Population:
     `qs` holds the records, annotated with `_team` (the org unit the figure counts them for; None = held by
     no team, LA only). `num` is a Q (over fields or annotations) selecting the numerator's records, None =
     all. `dims` maps a breakdown dimension to its Dim, in order: the first one's parts also give the whole
-    (engine.whole_of) unless `whole` is False. `columns` are the record's fields that matter for the measure
+    (engine.whole_of) unless `whole` is False. `den` narrows a ratio's denominator (None =
+    every record). `columns` are the record's fields that matter for the measure
     (shown by the drill-down). `child_field` is how a record reaches its child, for visible_to."""
 
     qs: Any
     kind: str = Kind.COUNT
     num: Q | None = None
+    den: Q | None = None  # Kind.RATIO: the denominator's records, when not every record (boys per girl)
     dims: dict[str, Dim] = field(default_factory=dict)
     whole: bool = True
     duration: Any = None  # Kind.MEAN: the duration expression summed (engine.days_between)
     per: int = 1  # Kind.MEAN: 7 for weeks
-    columns: tuple[str, ...] = ()
+    columns: tuple = ()
     child_field: str = "child"
     rate_denominator: Callable[[], int] | None = None  # Kind.RATE: the population aged 0-17
+
+    @property
+    def column_paths(self) -> tuple[str, ...]:
+        """The paths of `columns` (an entry is a path, or (path, header) for an annotation worth a name)."""
+        return tuple(c if isinstance(c, str) else c[0] for c in self.columns)
+
+    @property
+    def column_headers(self) -> dict[str, str]:
+        return {c[0]: c[1] for c in self.columns if not isinstance(c, str)}
 
     @property
     def model(self):
@@ -103,6 +115,8 @@ class Population:
                 if within is not None:
                     qs = qs.filter(within)
                 qs = self._in_breakdown(qs, dimension, breakdown)
+        if part == DENOMINATOR and self.den is not None and within is None:
+            qs = qs.filter(self.den)
         if self.num is not None:
             if part == NUMERATOR and within is None:
                 qs = qs.filter(self.num)
@@ -135,12 +149,23 @@ def aggregate(pop: Population, basis: str) -> list[Part]:
     qs = pop.qs
     if pop.kind == Kind.RATE:
         return [Part(basis, None, qs.count(), pop.rate_denominator() or 0)]
-    if pop.kind == Kind.MEAN:
+    if pop.kind == Kind.MEAN and not pop.dims:
         return mean_days_parts(qs, basis, pop.duration, per=pop.per)
     num = Count("pk") if pop.num is None else Count("pk", filter=pop.num)
-    den = Count("pk") if pop.kind == Kind.RATIO else None
+    den = Count("pk", filter=pop.den) if pop.den is not None else Count("pk")
+    if pop.kind == Kind.COUNT:
+        den = None
     if pop.kind == Kind.SHARE:
         num, den = Count("pk"), None
+    if pop.kind == Kind.MEAN:
+        num = Sum(pop.duration)
+
+    def parts(qs, basis, **kw):
+        found = grouped_parts(qs, basis, **kw)
+        if pop.kind == Kind.MEAN:  # summed durations in days (weeks), as mean_days_parts
+            found = [replace(p, numerator=_as_days(p.numerator) / pop.per) for p in found]
+        return found
+
     if not pop.dims:
         return parts(qs, basis, num=num, den=den)
     out: list[Part] = []

@@ -186,11 +186,11 @@ class DrillView(ChildLevelListView):
     def get_base_queryset(self):
         pop = self.drill.population
         qs = self.drill.records().select_related(pop.child_field)
-        related = {c.split("__")[0] for c in pop.columns if "__" in c and not c.startswith("_")}
+        related = {c.split("__")[0] for c in pop.column_paths if "__" in c and not c.startswith("_")}
         if related:
             qs = qs.select_related(*related)
         team_name = OrgUnit.objects.filter(pk=OuterRef("_team")).values("name")[:1]
-        first = next((c for c in pop.columns if not c.startswith("_")), "pk")
+        first = next((c for c in pop.column_paths if not c.startswith("_")), "pk")
         return qs.annotate(_team_name=Subquery(team_name)).order_by(first, "pk")
 
     @cached_property
@@ -333,7 +333,7 @@ class DrillView(ChildLevelListView):
         if id_field:
             paths.append(id_field)
             header.append(id_field)
-        extra = [p for p in pop.columns if p != id_field]
+        extra = [p for p in pop.column_paths if p != id_field]
         paths += extra
         header += [p.lstrip("_") for p in extra]
         paths.append("_team_name")

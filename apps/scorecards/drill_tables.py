@@ -20,9 +20,12 @@ from apps.people.tables import PortalTable
 ANNOTATED = {
     "_age": "Age",
     "_days": "Days",
-    "_prev": "Previous conference",
-    "_prev_kind": "Previous conference kind",
     "_last_visit": "Last visit",
+    "_lv": "Last visit",
+    "_n": "Placements in the 12 months",
+    "_from": "From",
+    "_poc": "Period of care start",
+    "_k": "Earlier reviews in the period of care",
 }
 
 
@@ -55,7 +58,7 @@ def _days(value):
 
 
 @cache
-def drill_table(model, columns: tuple[str, ...], *, names: bool, breakdown: bool, flag: bool):
+def drill_table(model, columns: tuple, *, names: bool, breakdown: bool, flag: bool):
     """The table class for a record model and a measure's columns (cached: one class per shape)."""
     attrs: dict = {
         "child_id": tables.Column(
@@ -77,7 +80,8 @@ def drill_table(model, columns: tuple[str, ...], *, names: bool, breakdown: bool
     if id_field:
         attrs[id_field] = tables.Column(_header(model, id_field), accessor=id_field)
         sequence.append(id_field)
-    for path in columns:
+    headers = {c[0]: c[1] for c in columns if not isinstance(c, str)}
+    for path in (c if isinstance(c, str) else c[0] for c in columns):
         if path == id_field:
             continue
         key = path.replace("__", "_")
@@ -87,6 +91,8 @@ def drill_table(model, columns: tuple[str, ...], *, names: bool, breakdown: bool
         elif path == "_age":
             attrs[key] = tables.Column("Age", accessor=path, attrs={"td": {"class": "num"}})
             attrs[f"render_{key}"] = lambda self, value: "unborn" if value is None or value < 0 else value
+        elif path in headers:
+            attrs[key] = tables.Column(headers[path], accessor=path)
         elif path.startswith("_"):
             attrs[key] = tables.Column(
                 ANNOTATED.get(path, path.strip("_").replace("_", " ").capitalize()), accessor=path

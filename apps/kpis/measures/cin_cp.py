@@ -351,7 +351,12 @@ def cp_reviews_in_time(ctx, basis):
         output_field=IntegerField(),
     )
     on_time = Q(_prev__isnull=False, _r_key__lte=due)
-    return Population(qs, Kind.RATIO, num=on_time, columns=("held_date", "_prev", "_prev_kind"))
+    return Population(
+        qs,
+        Kind.RATIO,
+        num=on_time,
+        columns=("held_date", ("_prev", "Previous conference"), ("_prev_kind", "Its kind")),
+    )
 
 
 @population_measure(
