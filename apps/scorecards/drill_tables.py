@@ -64,7 +64,11 @@ def drill_table(model, columns: tuple, *, names: bool, breakdown: bool, flag: bo
         "child_id": tables.Column(
             "Child ID",
             accessor="child__child_id",
-            linkify=lambda record: reverse("people:child_detail", args=[record.child.child_id]),
+            # An audit or supervision may name no child: its row has no child to link to.
+            linkify=lambda record: (
+                reverse("people:child_detail", args=[record.child.child_id]) if record.child_id else None
+            ),
+            default="no child",
         )
     }
     sequence = ["child_id"]

@@ -1,5 +1,5 @@
-"""test_drill_counts.py for section 6 (children in care, reviews, missing episodes), on
-test_children_in_care.py's datasets."""
+"""test_drill_counts.py for sections 6, 6a and 7 (children in care, reviews, missing episodes, placement
+stability, UASC), on test_children_in_care.py's datasets."""
 
 from __future__ import annotations
 
@@ -21,6 +21,6 @@ def test_the_records_number_the_stored_figures(request, org, dataset):
         reviews(request.getfixturevalue("cic"), REVIEWS)
     else:
         request.getfixturevalue(dataset)
-    codes = drillable(["6"])
+    codes = drillable(["6", "6a", "7"])
     snapshot_period_compute(period=Period.parse(P), codes=codes)
     assert [p for code in codes for p in drill_mismatches(code, P)] == []
