@@ -214,7 +214,7 @@ class DrillView(ChildLevelListView):
             pop.model,
             pop.columns,
             names=self.sees_names,
-            breakdown=bool(self.drill.dimension),
+            breakdown=self.drill.dimension,
             flag=self.flag,
         )
 

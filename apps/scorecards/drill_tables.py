@@ -58,7 +58,7 @@ def _days(value):
 
 
 @cache
-def drill_table(model, columns: tuple, *, names: bool, breakdown: bool, flag: bool):
+def drill_table(model, columns: tuple, *, names: bool, breakdown: str, flag: bool):
     """The table class for a record model and a measure's columns (cached: one class per shape)."""
     attrs: dict = {
         "child_id": tables.Column(
@@ -107,7 +107,8 @@ def drill_table(model, columns: tuple, *, names: bool, breakdown: bool, flag: bo
     attrs["team"] = tables.Column("Team", accessor="_team_name", default="no team")
     sequence.append("team")
     if breakdown:
-        attrs["breakdown"] = tables.Column("Breakdown", accessor="_dim", empty_values=(), orderable=True)
+        header = breakdown.replace("_", " ").capitalize()
+        attrs["breakdown"] = tables.Column(header, accessor="_dim", empty_values=(), orderable=True)
         attrs["render_breakdown"] = lambda self, record: self.breakdown_label(record._dim)
         sequence.append("breakdown")
     if flag:
@@ -173,7 +174,9 @@ class DrillFilterSet(django_filters.FilterSet):
     viewer's scope) and, on a denominator's list, whether the record is also counted in the numerator."""
 
     q = django_filters.CharFilter(label="Child ID or name", method="search", max_length=100)
-    team = django_filters.ModelChoiceFilter(label="Team", queryset=None, method="filter_team")
+    team = django_filters.ModelChoiceFilter(
+        label="Team", queryset=None, method="filter_team", empty_label="Any team"
+    )
     in_numerator = django_filters.TypedChoiceFilter(
         label="In numerator", choices=YES_NO, coerce=lambda v: v == "true", method="filter_in_numerator"
     )
