@@ -26,7 +26,7 @@ from apps.core.views import ChildLevelListView
 from apps.kpis.engine import Ctx
 from apps.kpis.models import PeriodState, Snapshot
 from apps.kpis.population import DENOMINATOR, NUMERATOR, Kind, Population
-from apps.kpis.registry import Measure, Unit, load
+from apps.kpis.registry import Measure, load
 from apps.people.exports import XLSX_TYPE, safe_cell
 
 from .drill_tables import DrillFilterSet, drill_table, record_id_field
@@ -61,12 +61,13 @@ class Drill:
         )
 
     def part_label(self) -> str:
-        m, pop = self.measure, self.population
-        if pop.kind == Kind.MEAN:
-            return "the records whose durations are averaged"
-        if self.part == DENOMINATOR:
-            return "denominator"
-        return "numerator" if m.unit != Unit.COUNT else "the records counted"
+        """What the list is of, as "the records behind the …" reads on the page."""
+        kind = self.population.kind
+        if kind == Kind.MEAN:
+            return "mean (its numerator sums their durations, its denominator counts them)"
+        if kind == Kind.COUNT:
+            return "count"
+        return self.part
 
 
 def parse(kpi: str, params) -> Drill:
