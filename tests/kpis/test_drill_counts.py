@@ -79,7 +79,7 @@ def test_a_measure_that_cannot_be_drilled_says_so_explicitly():
 
 
 @pytest.mark.slow
-def test_the_records_number_the_figures_of_a_generated_council(tmp_path):
+def test_the_records_number_the_figures_of_a_generated_council(tmp_path, client, login):
     """A generated council's month: the LA, one service, one team and two parts of every breakdown."""
     from datetime import date
 
@@ -112,3 +112,42 @@ def test_the_records_number_the_figures_of_a_generated_council(tmp_path):
         checked += 1
     assert checked == len(codes)
     assert problems == []
+
+    # Every drillable measure's page renders the month's records (LA, numerator and denominator, and the
+    # first stored part of each breakdown), with names and without.
+    from apps.accounts.models import Role
+    from apps.kpis.models import Snapshot
+    from apps.scorecards.links import drill_url
+    from tests.factories import UserFactory
+
+    la = OrgUnit.objects.get(level=OrgLevel.LA)
+    registry = load()
+    for role in (Role.ADMIN, Role.ANALYST):
+        login(client, UserFactory(role=role))
+        for code in codes:
+            m = registry[code]
+            sides = ["numerator"] if m.unit in ("count", "rate") else ["numerator", "denominator"]
+            stored = Snapshot.objects.filter(measure=code, period=period, org_unit=la).exclude(dimension="")
+            firsts = {}
+            for dim, bd, basis in stored.order_by("breakdown").values_list("dimension", "breakdown", "basis"):
+                firsts.setdefault((dim, basis), bd)
+            for basis in m.bases:
+                for part in sides:
+                    urls = [drill_url(code, period=period, org_unit=la.code, basis=basis, part=part)]
+                    urls += [
+                        drill_url(
+                            code,
+                            period=period,
+                            org_unit=la.code,
+                            basis=b,
+                            dimension=d,
+                            breakdown=k,
+                            part=part,
+                        )
+                        for (d, b), k in firsts.items()
+                        if b == basis
+                    ]
+                    for url in urls:
+                        response = client.get(url)
+                        assert response.status_code == 200, url
+                        assert response.context["total"] == response.context["stored"], url

@@ -273,3 +273,44 @@ def test_the_first_page_takes_a_fixed_number_of_queries(
     snapshot_period_compute(period=Period.parse(APRIL), codes=["fd.contact_outcome"])
     many = _first_page_queries(client, django_assert_max_num_queries, 20)
     assert few == many
+
+
+def drill_pages(code: str, org_unit: str, period: str):
+    """A drill-down URL of every basis, part and breakdown dimension of a drillable measure."""
+    from apps.kpis.registry import load
+
+    m = load()[code]
+    for basis in m.bases:
+        parts = ["numerator"]
+        if m.unit != "count" and m.unit != "rate":
+            parts.append(DENOMINATOR)
+        for part in parts:
+            yield drill_url(code, period=period, org_unit=org_unit, basis=basis, part=part)
+            for dim in m.breakdowns:
+                yield drill_url(
+                    code,
+                    period=period,
+                    org_unit=org_unit,
+                    basis=basis,
+                    dimension=dim,
+                    breakdown="x",
+                    part=part,
+                )
+
+
+def test_every_drillable_measure_has_a_page(client, personas, world, login):
+    """Every basis, part and breakdown of every drillable measure answers 200 (an empty month here; the slow
+    test of tests/kpis/test_drill_counts.py renders them with a generated council's records)."""
+    from apps.kpis.registry import load
+
+    login(client, personas["analyst"])
+    la = ensure_la().code
+    problems = []
+    for code, m in sorted(load().items()):
+        if not m.drillable:
+            continue
+        for page in drill_pages(code, la, APRIL):
+            response = client.get(page)
+            if response.status_code != 200:
+                problems.append(f"{page}: {response.status_code}")
+    assert problems == []
