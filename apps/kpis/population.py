@@ -58,10 +58,10 @@ class Population:
 
     `qs` holds the records, annotated with `_team` (the org unit the figure counts them for; None = held by
     no team, LA only). `num` is a Q (over fields or annotations) selecting the numerator's records, None =
-    all. `dims` maps a breakdown dimension to its Dim, in order: the first one's parts also give the whole
-    (engine.whole_of) unless `whole` is False. `den` narrows a ratio's denominator (None =
-    every record). `columns` are the record's fields that matter for the measure
-    (shown by the drill-down). `child_field` is how a record reaches its child, for visible_to."""
+    all; `den` narrows a ratio's denominator (None = every record). `dims` maps a breakdown dimension to its
+    Dim, in order: the first one's parts also give the whole (engine.whole_of) unless `whole` is False.
+    `columns` are the fields and annotations that matter for the measure, shown by the drill-down (a path,
+    or (path, header)). `child_field` is how a record reaches its child, for visible_to."""
 
     qs: Any
     kind: str = Kind.COUNT
@@ -74,6 +74,8 @@ class Population:
     columns: tuple = ()
     child_field: str = "child"
     rate_denominator: Callable[[], int] | None = None  # Kind.RATE: the population aged 0-17
+    # The raw values of a breakdown part, read once per (teams, dimension, breakdown) (see _in_breakdown).
+    _matching: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def column_paths(self) -> tuple[str, ...]:
@@ -104,7 +106,7 @@ class Population:
         A share's denominator is its whole, so it ignores the breakdown (the rows still carry `_dim`)."""
         qs = self.qs
         if teams is not None:
-            qs = qs.filter(_team__in=list(teams))
+            qs = qs.filter(_team__in=sorted(teams))
         if self.kind == Kind.MEAN:
             qs = qs.annotate(_days=self.duration)  # what the numerator sums, shown on each record
         within = self.dims[dimension].within if dimension else None
@@ -114,7 +116,8 @@ class Population:
             if not (shares_whole and part == DENOMINATOR):
                 if within is not None:
                     qs = qs.filter(within)
-                qs = self._in_breakdown(qs, dimension, breakdown)
+                key = (None if teams is None else tuple(sorted(teams)), dimension, breakdown)
+                qs = self._in_breakdown(qs, dimension, breakdown, key)
         if part == DENOMINATOR and self.den is not None and within is None:
             qs = qs.filter(self.den)
         if self.num is not None:
@@ -123,13 +126,15 @@ class Population:
             qs = qs.annotate(_in_num=ExpressionWrapper(self.num, output_field=BooleanField()))
         return qs
 
-    def _in_breakdown(self, qs, dimension: str, breakdown: str):
+    def _in_breakdown(self, qs, dimension: str, breakdown: str, key):
         """Records whose grouped value is labelled `breakdown`, as the snapshot labels it: the distinct
         values present are read (one query) and mapped through the same labelling as the aggregate, so a
         banded part (an age band, a duration band) is the set of exact values that fall into it."""
-        label = self.dims[dimension].labeller()
-        values = qs.order_by().values_list("_dim", flat=True).distinct()
-        matching = [v for v in values if label(v) == breakdown]
+        if key not in self._matching:
+            label = self.dims[dimension].labeller()
+            values = qs.order_by().values_list("_dim", flat=True).distinct()
+            self._matching[key] = [v for v in values if label(v) == breakdown]
+        matching = self._matching[key]
         q = Q(_dim__in=[v for v in matching if v is not None])
         if None in matching:
             q |= Q(_dim__isnull=True)
