@@ -22,7 +22,7 @@ from tests.people.helpers import login
 
 pytestmark = pytest.mark.django_db
 
-CHILD_LEVEL_PREFIXES = ("children/", "api/children/")
+CHILD_LEVEL_PREFIXES = ("children/", "api/children/", "drill/")
 PLACEHOLDER = "CHILDIDPLACEHOLDER"
 
 # Which children each persona may see (tests/accounts/test_visibility.py) and whether they see names.
@@ -78,8 +78,36 @@ def child_level_urls():
     return found
 
 
+# A drill-down URL lists the records behind a figure: the LA's contacts of April 2018, one for each child
+# of the world (drill_contacts), so every persona's list shows exactly the children they may see.
+DRILL = {"kpi": "fd.contacts", "period": "2018-04", "basis": "month"}
+
+
+@pytest.fixture(autouse=True)
+def drill_contacts(request):
+    if "world" not in request.fixturenames:
+        return
+    from datetime import datetime
+
+    from apps.core.periods import LONDON
+    from tests.factories import ContactFactory
+
+    world = request.getfixturevalue("world")
+    kids, teams = world["children"], world["teams"]
+    for key, team in (("a", "A1"), ("a2", "A2"), ("b", "B1")):
+        ContactFactory(child=kids[key], team=teams[team], received_at=datetime(2018, 4, 2, 10, tzinfo=LONDON))
+
+
 def build(name, params, child_id):
-    assert params <= {"child_id"}, f"{name}: teach this test how to fill {params - {'child_id'}}"
+    known = {"child_id", "kpi"}
+    assert params <= known, f"{name}: teach this test how to fill {params - known}"
+    if "kpi" in params:
+        from apps.core.services import ensure_la
+        from apps.scorecards.links import drill_url
+
+        url = drill_url(DRILL["kpi"], period=DRILL["period"], org_unit=ensure_la().code, basis=DRILL["basis"])
+        assert url.startswith(reverse(name, kwargs={"kpi": DRILL["kpi"]}))
+        return url
     if not params:
         return reverse(name)
     return reverse(name, kwargs={"child_id": PLACEHOLDER}).replace(PLACEHOLDER, child_id)
@@ -111,6 +139,7 @@ def test_the_walker_finds_every_child_level_view():
         "api:child-list",
         "api:child-detail",
         "api:child-timeline",
+        "scorecards:drill",
     }
     # The mark comes with the enforcement: only the two base classes set it.
     for route, _name, view, _params in child_level_urls():

@@ -77,6 +77,23 @@ class Measure:
     # Whether a small denominator is suppressed for viewers (apps.kpis.suppression); None = by the unit
     # (percentages, means and ratios count children or records in their denominators, rates a population).
     suppress_denominator: bool | None = None
+    # The drill-down: `population(ctx, basis)` returns the records behind the figures (apps.kpis.population),
+    # the same ones the compute function aggregates. A measure without one says why (`not_drillable`).
+    population: Callable | None = None
+    not_drillable: str = ""
+
+    @property
+    def drillable(self) -> bool:
+        return self.population is not None
+
+    @property
+    def drill_reason(self) -> str:
+        """Why the figures of this measure lead to no list of records ("" when they do)."""
+        if self.drillable:
+            return ""
+        if self.entered:
+            return "This figure is entered by hand: there are no records behind it."
+        return self.not_drillable or NOT_YET_DRILLABLE
 
     @property
     def headline(self) -> str:
@@ -90,6 +107,11 @@ class Measure:
             return None
         return Decimal(numerator) * SCALE[self.unit] / Decimal(denominator)
 
+
+NOT_YET_DRILLABLE = (
+    "This measure is not yet written as a population of records, so its figures cannot yet be followed "
+    "down to the records behind them."
+)
 
 REGISTRY: dict[str, Measure] = {}
 

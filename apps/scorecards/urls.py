@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import charts, commentary, pages, scorecard_views
+from . import charts, commentary, drill, pages, scorecard_views
 
 app_name = "scorecards"
 
@@ -9,5 +9,6 @@ urlpatterns = [
     path("pages/", pages.IndexView.as_view(), name="pages"),
     path("pages/<str:section>/", pages.SectionView.as_view(), name="page"),
     path("pages/<str:section>/charts/<str:chart>/", charts.ChartView.as_view(), name="chart"),
+    path("drill/<str:kpi>/", drill.DrillView.as_view(), name="drill"),
     path("commentary/", commentary.CommentaryView.as_view(), name="commentary"),
 ]

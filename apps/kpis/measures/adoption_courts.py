@@ -10,18 +10,28 @@ from django.db.models import Case, Count, DurationField, F, Q, Value, When
 
 from apps.care.models import Adoption, CareEpisode, LifeStoryWork, Proceeding
 
-from ..engine import Ctx, annotate_team, days_between, mean_days_parts, open_at, parts, share_parts
+from ..engine import Ctx, annotate_team, days_between, open_at, parts
+from ..population import Dim, Kind, Population, population_measure
 from ..registry import Basis, Measure, Unit, measure, register
 
 S = "9"
 M, YTD, R36, END = Basis.MONTH, Basis.YTD, Basis.R36, Basis.AT_END
+ADOPTION_COLUMNS = (
+    "entered_care_date",
+    "decision_date",
+    "placement_order_date",
+    "matched_date",
+    "placed_date",
+    "adoption_order_date",
+)
+COURT_COLUMNS = ("kind", "start_date", "end_date", "outcome")
 FOSTER_PLACEMENTS = ["U1", "U2", "U3", "U4", "U5", "U6"]
 
 
 # --- Adoption ----------------------------------------------------------------------------------------------
 
 
-@measure(
+@population_measure(
     "ad.a1_days",
     "Entering care to moving in with adoptive family (A1)",
     S,
@@ -32,17 +42,18 @@ FOSTER_PLACEMENTS = ["U1", "U2", "U3", "U4", "U5", "U6"]
     "over children adopted (adoption order) in the 36 months to period end (adoptions.csv dates; children "
     "without an entered-care or placed date are left out)",
 )
-def a1_days(ctx):
+def a1_days(ctx, basis):
     qs = Adoption.objects.filter(
-        ctx.in_window("adoption_order_date", R36),
+        ctx.in_window("adoption_order_date", basis),
         entered_care_date__isnull=False,
         placed_date__isnull=False,
     )
     qs = annotate_team(qs, F("adoption_order_date"), team_field=None)
-    yield from mean_days_parts(qs, R36, days_between("entered_care_date", "placed_date"))
+    duration = days_between("entered_care_date", "placed_date")
+    return Population(qs, Kind.MEAN, duration=duration, columns=(*ADOPTION_COLUMNS, "_days"))
 
 
-@measure(
+@population_measure(
     "ad.a2_days",
     "Placement order to match (A2)",
     S,
@@ -53,15 +64,15 @@ def a1_days(ctx):
     "months to period end (0 when matched before the order; children without a placement order date are "
     "left out)",
 )
-def a2_days(ctx):
-    qs = Adoption.objects.filter(ctx.in_window("matched_date", R36), placement_order_date__isnull=False)
+def a2_days(ctx, basis):
+    qs = Adoption.objects.filter(ctx.in_window("matched_date", basis), placement_order_date__isnull=False)
     qs = annotate_team(qs, F("matched_date"), team_field=None)
     wait = Case(
         When(matched_date__lt=F("placement_order_date"), then=Value(timedelta(0))),
         default=days_between("placement_order_date", "matched_date"),
         output_field=DurationField(),
     )
-    yield from mean_days_parts(qs, R36, wait)
+    return Population(qs, Kind.MEAN, duration=wait, columns=(*ADOPTION_COLUMNS, "_days"))
 
 
 def orders(ctx: Ctx, column: str, basis: str):
@@ -69,7 +80,7 @@ def orders(ctx: Ctx, column: str, basis: str):
     return annotate_team(qs, F(column), team_field=None)
 
 
-@measure(
+@population_measure(
     "ad.placement_orders",
     "Placement orders granted",
     S,
@@ -78,12 +89,11 @@ def orders(ctx: Ctx, column: str, basis: str):
     [M, YTD],
     definition="children with a placement order granted in period; also YTD",
 )
-def placement_orders(ctx):
-    for basis in (M, YTD):
-        yield from parts(orders(ctx, "placement_order_date", basis), basis, num=Count("pk"))
+def placement_orders(ctx, basis):
+    return Population(orders(ctx, "placement_order_date", basis), columns=ADOPTION_COLUMNS)
 
 
-@measure(
+@population_measure(
     "ad.adoption_orders",
     "Adoption orders granted",
     S,
@@ -92,9 +102,8 @@ def placement_orders(ctx):
     [M, YTD],
     definition="children with an adoption order granted in period; also YTD",
 )
-def adoption_orders(ctx):
-    for basis in (M, YTD):
-        yield from parts(orders(ctx, "adoption_order_date", basis), basis, num=Count("pk"))
+def adoption_orders(ctx, basis):
+    return Population(orders(ctx, "adoption_order_date", basis), columns=ADOPTION_COLUMNS)
 
 
 # --- Fostering ---------------------------------------------------------------------------------------------
@@ -124,7 +133,7 @@ def provider_group() -> Case:
     )
 
 
-@measure(
+@population_measure(
     "fo.placements_inhouse_ifa",
     "Foster placements: in-house vs IFA",
     S,
@@ -136,21 +145,22 @@ def provider_group() -> Case:
     "(PR1 own provision), ifa (PR4 private, PR5 voluntary: independent fostering agencies), other (PR0, "
     "PR2, PR3), not_recorded / children in foster placements",
 )
-def placements_inhouse_ifa(ctx):
+def placements_inhouse_ifa(ctx, basis):
     qs = CareEpisode.objects.filter(open_at(ctx.end), placement_type__in=FOSTER_PLACEMENTS)
     qs = annotate_team(qs, ctx.end)
-    yield from share_parts(qs, END, dimension="provider", breakdown=provider_group())
+    columns = ("start_date", "placement_type", "placement_provider")
+    return Population(qs, Kind.SHARE, dims={"provider": Dim(provider_group())}, columns=columns)
 
 
 # --- Courts ------------------------------------------------------------------------------------------------
 
 
-def proceedings_ended(ctx: Ctx, kind: str):
-    qs = Proceeding.objects.filter(ctx.in_window("end_date", M), kind=kind)
+def proceedings_ended(ctx: Ctx, kind: str, basis: str = M):
+    qs = Proceeding.objects.filter(ctx.in_window("end_date", basis), kind=kind)
     return annotate_team(qs, F("end_date"), team_field=None)
 
 
-@measure(
+@population_measure(
     "ct.preproceedings_weeks",
     "Timeliness of pre-proceedings",
     S,
@@ -159,12 +169,13 @@ def proceedings_ended(ctx: Ctx, kind: str):
     [M],
     definition="mean weeks (days / 7) from pre-proceedings start to end, over pre-proceedings ending in period",
 )
-def preproceedings_weeks(ctx):
-    qs = proceedings_ended(ctx, "pre_proceedings")
-    yield from mean_days_parts(qs, M, days_between("start_date", "end_date"), per=7)
+def preproceedings_weeks(ctx, basis):
+    qs = proceedings_ended(ctx, "pre_proceedings", basis)
+    duration = days_between("start_date", "end_date")
+    return Population(qs, Kind.MEAN, duration=duration, per=7, columns=(*COURT_COLUMNS, "_days"))
 
 
-@measure(
+@population_measure(
     "ct.preproceedings_to_care",
     "Pre-proceedings progressing to care proceedings",
     S,
@@ -174,12 +185,12 @@ def preproceedings_weeks(ctx):
     definition="pre-proceedings ending in period with outcome issued (care proceedings issued) / "
     "pre-proceedings ending in period",
 )
-def preproceedings_to_care(ctx):
-    qs = proceedings_ended(ctx, "pre_proceedings")
-    yield from parts(qs, M, num=Count("pk", filter=Q(outcome="issued")), den=Count("pk"))
+def preproceedings_to_care(ctx, basis):
+    qs = proceedings_ended(ctx, "pre_proceedings", basis)
+    return Population(qs, Kind.RATIO, num=Q(outcome="issued"), columns=COURT_COLUMNS)
 
 
-@measure(
+@population_measure(
     "ct.care_proceedings_weeks",
     "Timeliness of care proceedings",
     S,
@@ -189,12 +200,13 @@ def preproceedings_to_care(ctx):
     definition="mean weeks (days / 7) from issue to final order, over care proceedings concluded in period "
     "(26-week standard)",
 )
-def care_proceedings_weeks(ctx):
-    qs = proceedings_ended(ctx, "care_proceedings")
-    yield from mean_days_parts(qs, M, days_between("start_date", "end_date"), per=7)
+def care_proceedings_weeks(ctx, basis):
+    qs = proceedings_ended(ctx, "care_proceedings", basis)
+    duration = days_between("start_date", "end_date")
+    return Population(qs, Kind.MEAN, duration=duration, per=7, columns=(*COURT_COLUMNS, "_days"))
 
 
-@measure(
+@population_measure(
     "ct.outcome",
     "Outcomes of care proceedings",
     S,
@@ -205,9 +217,9 @@ def care_proceedings_weeks(ctx):
     definition="care proceedings concluded in period by order: placement_order, care_order, sgo, "
     "supervision_order, child_arrangements_order, no_order (blank: not_recorded) / concluded in period",
 )
-def ct_outcome(ctx):
-    qs = proceedings_ended(ctx, "care_proceedings")
-    yield from share_parts(qs, M, dimension="outcome", breakdown=F("outcome"))
+def ct_outcome(ctx, basis):
+    qs = proceedings_ended(ctx, "care_proceedings", basis)
+    return Population(qs, Kind.SHARE, dims={"outcome": Dim(F("outcome"))}, columns=COURT_COLUMNS)
 
 
 # --- Life story work ---------------------------------------------------------------------------------------
@@ -222,6 +234,8 @@ def ct_outcome(ctx):
     [END],
     definition="children with life story work open at period end (started on or before it and not ended on "
     "or before it), counted once per child",
+    not_drillable="It counts children (a child with two pieces of life story work counts once), not "
+    "records; the list of children is not built yet.",
 )
 def life_story(ctx):
     qs = annotate_team(LifeStoryWork.objects.filter(open_at(ctx.end)), ctx.end, team_field=None)

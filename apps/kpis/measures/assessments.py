@@ -4,24 +4,15 @@ child's case on the authorisation date."""
 
 from __future__ import annotations
 
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Concat
 
 from apps.assessments.models import Assessment
 from apps.core.models import OrgUnit
 
-from ..engine import (
-    AGE_BANDS,
-    Ctx,
-    annotate_age,
-    annotate_team,
-    band,
-    ethnicity_group,
-    gender,
-    parts,
-    share_parts,
-)
-from ..registry import Basis, Unit, measure
+from ..engine import AGE_BANDS, Ctx, annotate_age, annotate_team, band, ethnicity_group, gender
+from ..population import Dim, Kind, Population, population_measure
+from ..registry import Basis, Unit
 
 S = "4"
 M = Basis.MONTH
@@ -49,7 +40,7 @@ def first_of_referral():
     return ~Exists(earlier)
 
 
-@measure(
+@population_measure(
     "as.completed",
     "Assessments completed",
     S,
@@ -58,11 +49,14 @@ def first_of_referral():
     [M],
     definition="Assessments authorised (completed) in the period; charted as a monthly trend, this FY vs last.",
 )
-def completed(ctx: Ctx):
-    yield from parts(assessments_completed(ctx, M), M, num=Count("pk"))
+def completed(ctx: Ctx, basis: str):
+    return Population(
+        assessments_completed(ctx, basis),
+        columns=("start_date", "authorised_date", "working_days", "outcome"),
+    )
 
 
-@measure(
+@population_measure(
     "as.child_seen",
     "Children seen during assessment",
     S,
@@ -71,13 +65,16 @@ def completed(ctx: Ctx):
     [M],
     definition="Assessments completed in the period where the child was seen (child_seen Y) / completed.",
 )
-def child_seen(ctx: Ctx):
-    yield from parts(
-        assessments_completed(ctx, M), M, num=Count("pk", filter=Q(child_seen=True)), den=Count("pk")
+def child_seen(ctx: Ctx, basis: str):
+    return Population(
+        assessments_completed(ctx, basis),
+        Kind.RATIO,
+        num=Q(child_seen=True),
+        columns=("start_date", "authorised_date", "child_seen", "child_seen_date"),
     )
 
 
-@measure(
+@population_measure(
     "as.within_45wd",
     "Assessments completed within 45 working days",
     S,
@@ -89,12 +86,12 @@ def child_seen(ctx: Ctx):
         "45 working days (DfE) / assessments completed in the period."
     ),
 )
-def within_45wd(ctx: Ctx):
-    yield from parts(
-        assessments_completed(ctx, M),
-        M,
-        num=Count("pk", filter=Q(working_days__lte=WITHIN_WD)),
-        den=Count("pk"),
+def within_45wd(ctx: Ctx, basis: str):
+    return Population(
+        assessments_completed(ctx, basis),
+        Kind.RATIO,
+        num=Q(working_days__lte=WITHIN_WD),
+        columns=("start_date", "authorised_date", "working_days", "outcome"),
     )
 
 
@@ -108,7 +105,7 @@ def duration_band():
     return Case(*whens, default=Value(""), output_field=CharField())
 
 
-@measure(
+@population_measure(
     "as.duration_band",
     "Assessment duration",
     S,
@@ -121,13 +118,16 @@ def duration_band():
         "41-45, 46+ / completed in the period."
     ),
 )
-def duration(ctx: Ctx):
-    yield from share_parts(
-        assessments_completed(ctx, M), M, dimension="duration_band", breakdown=duration_band()
+def duration(ctx: Ctx, basis: str):
+    return Population(
+        assessments_completed(ctx, basis),
+        Kind.SHARE,
+        dims={"duration_band": Dim(duration_band())},
+        columns=("start_date", "authorised_date", "working_days", "outcome"),
     )
 
 
-@measure(
+@population_measure(
     "as.outcome",
     "Outcome of assessments",
     S,
@@ -141,11 +141,16 @@ def duration(ctx: Ctx):
         "/ completed in the period."
     ),
 )
-def outcome(ctx: Ctx):
-    yield from share_parts(assessments_completed(ctx, M), M, dimension="outcome", breakdown=F("outcome"))
+def outcome(ctx: Ctx, basis: str):
+    return Population(
+        assessments_completed(ctx, basis),
+        Kind.SHARE,
+        dims={"outcome": Dim(F("outcome"))},
+        columns=("start_date", "authorised_date", "working_days", "outcome"),
+    )
 
 
-@measure(
+@population_measure(
     "as.nfa",
     "Assessments leading to no further action",
     S,
@@ -154,13 +159,16 @@ def outcome(ctx: Ctx):
     [M],
     definition="Assessments completed in the period with outcome NFA / completed (the nfa part of as.outcome).",
 )
-def nfa(ctx: Ctx):
-    yield from parts(
-        assessments_completed(ctx, M), M, num=Count("pk", filter=Q(outcome="nfa")), den=Count("pk")
+def nfa(ctx: Ctx, basis: str):
+    return Population(
+        assessments_completed(ctx, basis),
+        Kind.RATIO,
+        num=Q(outcome="nfa"),
+        columns=("start_date", "authorised_date", "working_days", "outcome"),
     )
 
 
-@measure(
+@population_measure(
     "as.first_of_referral",
     "First assessment of referral",
     S,
@@ -173,12 +181,17 @@ def nfa(ctx: Ctx):
         "completed in the period."
     ),
 )
-def first_of_ref(ctx: Ctx):
-    qs = assessments_completed(ctx, M).annotate(_first=first_of_referral())
-    yield from parts(qs, M, num=Count("pk", filter=Q(_first=True)), den=Count("pk"))
+def first_of_ref(ctx: Ctx, basis: str):
+    qs = assessments_completed(ctx, basis).annotate(_first=first_of_referral())
+    return Population(
+        qs,
+        Kind.RATIO,
+        num=Q(_first=True),
+        columns=("referral__referral_id", "start_date", "authorised_date", "outcome"),
+    )
 
 
-@measure(
+@population_measure(
     "as.by_team",
     "Assessments by team",
     S,
@@ -192,16 +205,18 @@ def first_of_ref(ctx: Ctx):
         "'<team>|initial' and '<team>|other'. Numerators are the counts."
     ),
 )
-def by_team(ctx: Ctx):
-    qs = assessments_completed(ctx, M).annotate(_first=first_of_referral())
+def by_team(ctx: Ctx, basis: str):
+    qs = assessments_completed(ctx, basis).annotate(_first=first_of_referral())
     kind = Case(When(_first=True, then=Value("initial")), default=Value("other"), output_field=CharField())
-    yield from share_parts(qs, M, dimension="team", breakdown=team_code())
-    yield from parts(
-        qs, M, num=Count("pk"), dimension="team_kind", breakdown=Concat(team_code(), Value("|"), kind)
+    return Population(
+        qs,
+        Kind.SHARE,
+        dims={"team": Dim(team_code()), "team_kind": Dim(Concat(team_code(), Value("|"), kind))},
+        columns=("referral__referral_id", "start_date", "authorised_date", "outcome"),
     )
 
 
-@measure(
+@population_measure(
     "as.by_age",
     "Assessed children by age band",
     S,
@@ -214,12 +229,17 @@ def by_team(ctx: Ctx):
         "0-4, 5-9, 10-15, 16+) / completed in the period."
     ),
 )
-def by_age(ctx: Ctx):
-    qs = annotate_age(assessments_completed(ctx, M), "child__date_of_birth", F("authorised_date"))
-    yield from share_parts(qs, M, dimension="age_band", breakdown=band(AGE_BANDS))
+def by_age(ctx: Ctx, basis: str):
+    qs = annotate_age(assessments_completed(ctx, basis), "child__date_of_birth", F("authorised_date"))
+    return Population(
+        qs,
+        Kind.SHARE,
+        dims={"age_band": Dim(band(AGE_BANDS))},
+        columns=("start_date", "authorised_date", "_age"),
+    )
 
 
-@measure(
+@population_measure(
     "as.by_gender",
     "Assessed children by gender",
     S,
@@ -232,11 +252,16 @@ def by_age(ctx: Ctx):
         "completed in the period."
     ),
 )
-def by_gender(ctx: Ctx):
-    yield from share_parts(assessments_completed(ctx, M), M, dimension="gender", breakdown=gender())
+def by_gender(ctx: Ctx, basis: str):
+    return Population(
+        assessments_completed(ctx, basis),
+        Kind.SHARE,
+        dims={"gender": Dim(gender())},
+        columns=("start_date", "authorised_date"),
+    )
 
 
-@measure(
+@population_measure(
     "as.by_ethnicity",
     "Assessed children by ethnicity group",
     S,
@@ -249,7 +274,10 @@ def by_gender(ctx: Ctx):
         "Other, Not stated, Missing) / completed in the period."
     ),
 )
-def by_ethnicity(ctx: Ctx):
-    yield from share_parts(
-        assessments_completed(ctx, M), M, dimension="ethnicity_group", breakdown=ethnicity_group()
+def by_ethnicity(ctx: Ctx, basis: str):
+    return Population(
+        assessments_completed(ctx, basis),
+        Kind.SHARE,
+        dims={"ethnicity_group": Dim(ethnicity_group())},
+        columns=("start_date", "authorised_date"),
     )

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
 
 from apps.care.choices import (
     EET_ACTIVITIES,
@@ -33,8 +33,9 @@ from apps.care.choices import (
 from apps.care.models import CareLeaverStatus
 from apps.core.workdays import years_before
 
-from ..engine import Ctx, annotate_age, annotate_team, band, parts, parts_and_whole
-from ..registry import Basis, Unit, measure
+from ..engine import Ctx, annotate_age, annotate_team, band
+from ..population import Dim, Kind, Population, population_measure
+from ..registry import Basis, Unit
 from .common import parameter as param
 
 S = "8"
@@ -75,13 +76,25 @@ def care_leavers(ctx: Ctx):
     )
 
 
+CL_COLUMNS = (
+    "status_date",
+    "_age",
+    "eligibility",
+    "in_touch",
+    "last_contact_date",
+    "activity",
+    "accommodation",
+    "accommodation_suitable",
+    "pathway_plan_review_date",
+)
+
 POPULATION = (
     "Care leaver = latest status on or before the period end with eligibility former relevant (or blank), "
     "aged 18-25 at the period end, in-touch not DIED/NREQ; team = the case-holding team at the period end."
 )
 
 
-@measure(
+@population_measure(
     "cl.count",
     "Care leavers",
     S,
@@ -92,11 +105,8 @@ POPULATION = (
     definition="Care leavers (former relevant, receiving a leaving-care service) at period end, by age 18, "
     "19, 20, 21, 22+ (whole years at the period end). " + POPULATION,
 )
-def cl_count(ctx):
-    qs = care_leavers(ctx)
-    yield from parts_and_whole(
-        qs, END, num=Count("pk"), dimension="age", breakdown=band(CL_AGES, unborn=None)
-    )
+def cl_count(ctx, basis):
+    return Population(care_leavers(ctx), dims={"age": Dim(band(CL_AGES, unborn=None))}, columns=CL_COLUMNS)
 
 
 def eet_type():
@@ -108,7 +118,7 @@ def eet_type():
     )
 
 
-@measure(
+@population_measure(
     "cl.eet",
     "Care leavers in education, employment or training",
     S,
@@ -122,19 +132,18 @@ def eet_type():
     "care leavers 18-25, the three parts summing to the EET numerator. Activity 0 (not known) and blank "
     "are neither EET nor NEET: not in the numerator, still in the denominator. " + POPULATION,
 )
-def cl_eet(ctx):
-    qs = care_leavers(ctx)
-    yield from parts(qs, END, num=Count("pk", filter=Q(activity__in=EET_ACTIVITIES)), den=Count("pk"))
-    yield from parts(
-        qs.filter(activity__in=EET_ACTIVITIES),
-        END,
-        num=Count("pk"),
-        dimension="eet_type",
-        breakdown=eet_type(),
+def cl_eet(ctx, basis):
+    eet = Q(activity__in=EET_ACTIVITIES)
+    return Population(
+        care_leavers(ctx),
+        Kind.RATIO,
+        num=eet,
+        dims={"eet_type": Dim(eet_type(), within=eet)},
+        columns=CL_COLUMNS,
     )
 
 
-@measure(
+@population_measure(
     "cl.in_touch",
     "Care leavers in touch",
     S,
@@ -146,14 +155,14 @@ def cl_eet(ctx):
     "no last contact date is recorded, an OC3 in-touch YES on a status dated within those 12 months counts. "
     "REFU / NO / RHOM without a recent contact are not in touch. " + POPULATION,
 )
-def cl_in_touch(ctx):
+def cl_in_touch(ctx, basis):
     year_ago = years_before(ctx.end, 1)
     recent = Q(last_contact_date__gt=year_ago, last_contact_date__lte=ctx.end)
     said_yes = Q(last_contact_date__isnull=True, in_touch="YES", status_date__gt=year_ago)
-    yield from parts(care_leavers(ctx), END, num=Count("pk", filter=recent | said_yes), den=Count("pk"))
+    return Population(care_leavers(ctx), Kind.RATIO, num=recent | said_yes, columns=CL_COLUMNS)
 
 
-@measure(
+@population_measure(
     "cl.suitable_accommodation",
     "Care leavers in suitable accommodation",
     S,
@@ -166,19 +175,18 @@ def cl_in_touch(ctx):
     "accommodation letter (B, C, D, E, T, U, V, X, Y, Z...; blank = not_recorded), each a share of all care "
     "leavers 18-25. " + POPULATION,
 )
-def cl_suitable_accommodation(ctx):
-    qs = care_leavers(ctx)
-    yield from parts(qs, END, num=Count("pk", filter=Q(accommodation_suitable=True)), den=Count("pk"))
-    yield from parts(
-        qs.filter(accommodation_suitable=True),
-        END,
-        num=Count("pk"),
-        dimension="accommodation",
-        breakdown=F("accommodation"),
+def cl_suitable_accommodation(ctx, basis):
+    suitable = Q(accommodation_suitable=True)
+    return Population(
+        care_leavers(ctx),
+        Kind.RATIO,
+        num=suitable,
+        dims={"accommodation": Dim(F("accommodation"), within=suitable)},
+        columns=CL_COLUMNS,
     )
 
 
-@measure(
+@population_measure(
     "cl.university",
     "Care leavers at university",
     S,
@@ -188,11 +196,11 @@ def cl_suitable_accommodation(ctx):
     definition="Care leavers at period end whose latest activity is higher education (OC3 F1 full time, P1 "
     "part time). " + POPULATION,
 )
-def cl_university(ctx):
-    yield from parts(care_leavers(ctx).filter(activity__in=UNIVERSITY), END, num=Count("pk"))
+def cl_university(ctx, basis):
+    return Population(care_leavers(ctx).filter(activity__in=UNIVERSITY), columns=CL_COLUMNS)
 
 
-@measure(
+@population_measure(
     "cl.neet",
     "NEET young people",
     S,
@@ -206,16 +214,16 @@ def cl_university(ctx):
     "qualifying, blank), in-touch not DIED/NREQ. Children in care are counted only through a care-leaver "
     "status row: the record format holds no activity for other children in care. By activity code.",
 )
-def cl_neet(ctx):
+def cl_neet(ctx, basis):
     qs = (
         latest_statuses(ctx)
         .filter(_age__gte=16, _age__lte=25, activity__in=NEET_ACTIVITIES)
         .exclude(in_touch__in=NOT_SERVED)
     )
-    yield from parts_and_whole(qs, END, num=Count("pk"), dimension="activity", breakdown=F("activity"))
+    return Population(qs, dims={"activity": Dim(F("activity"))}, columns=CL_COLUMNS)
 
 
-@measure(
+@population_measure(
     "cl.pathway_plan",
     "Pathway plan reviewed in time",
     S,
@@ -227,14 +235,14 @@ def cl_neet(ctx):
     "(after the same day 6 months before the period end, not after it) / care leavers. The 6 months are an "
     "LA standard (MeasureSetting parameter review_months). " + POPULATION,
 )
-def cl_pathway_plan(ctx):
+def cl_pathway_plan(ctx, basis):
     months = int(param("cl.pathway_plan", "review_months"))
     since = (ctx.period - months).end  # the period end is a month end: N months before it is a month end
     reviewed = Q(pathway_plan_review_date__gt=since, pathway_plan_review_date__lte=ctx.end)
-    yield from parts(care_leavers(ctx), END, num=Count("pk", filter=reviewed), den=Count("pk"))
+    return Population(care_leavers(ctx), Kind.RATIO, num=reviewed, columns=CL_COLUMNS)
 
 
-@measure(
+@population_measure(
     "cl.pa_allocated",
     "Personal adviser allocated",
     S,
@@ -244,8 +252,10 @@ def cl_pathway_plan(ctx):
     definition="Care leavers whose latest status names a personal adviser who has not left by the period "
     "end (worker end date blank or after the period end) / care leavers. " + POPULATION,
 )
-def cl_pa_allocated(ctx):
+def cl_pa_allocated(ctx, basis):
     has_pa = Q(pa_worker__isnull=False) & (
         Q(pa_worker__end_date__isnull=True) | Q(pa_worker__end_date__gt=ctx.end)
     )
-    yield from parts(care_leavers(ctx), END, num=Count("pk", filter=has_pa), den=Count("pk"))
+    return Population(
+        care_leavers(ctx), Kind.RATIO, num=has_pa, columns=CL_COLUMNS + ("pa_worker__end_date",)
+    )

@@ -28,7 +28,6 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
-    Sum,
     Value,
     When,
 )
@@ -50,19 +49,18 @@ from ..engine import (
     ethnicity_group,
     gender,
     open_at,
-    parts,
-    relabel,
-    share_parts,
-    whole_of,
 )
-from ..registry import Basis, Part, Unit, measure
-from .common import calendar, rate_part
+from ..population import Dim, Kind, Population, population_measure
+from ..registry import Basis, Unit
+from .common import calendar, population
 from .common import parameters as settings_of
 
 S = "6"
 M, YTD, R12, END = Basis.MONTH, Basis.YTD, Basis.R12, Basis.AT_END
 
 SHORT_BREAKS = ("V3", "V4")
+CLA_COLUMNS = ("period_of_care_start", "start_date", "placement_start", "legal_status", "placement_type")
+CEASED_COLUMNS = ("period_of_care_start", "end_date", "reason_ceased")
 FOSTERING = ["U1", "U2", "U3", "U4", "U5", "U6"]
 KINSHIP = ["U1", "U2", "U3"]
 OTHER_CARERS = ["U4", "U5", "U6"]
@@ -242,7 +240,7 @@ def placement_type_group(prefix: str = "") -> Case:
 # --- the stock at period end -----------------------------------------------------------------------------
 
 
-@measure(
+@population_measure(
     "cla.count",
     "Children in care",
     S,
@@ -253,11 +251,11 @@ def placement_type_group(prefix: str = "") -> Case:
     "after only under a series of short breaks, V3/V4, are left out as in the DfE figures, for every "
     "children-in-care measure; an episode whose legal status is not recorded (blank) counts)",
 )
-def cla_count(ctx):
-    yield from parts(looked_after(ctx), END, num=Count("pk"))
+def cla_count(ctx, basis):
+    return Population(looked_after(ctx), columns=CLA_COLUMNS)
 
 
-@measure(
+@population_measure(
     "cla.count_rate",
     "Children in care per 10,000 children",
     S,
@@ -267,11 +265,12 @@ def cla_count(ctx):
     la_only=True,
     definition="children looked after at period end / population aged 0-17 of the financial year x 10,000",
 )
-def cla_count_rate(ctx):
-    yield rate_part(ctx, END, looked_after_at(ctx.end).count())
+def cla_count_rate(ctx, basis):
+    qs = annotate_team(looked_after_at(ctx.end), ctx.end)
+    return Population(qs, Kind.RATE, rate_denominator=lambda: population(ctx), columns=CLA_COLUMNS)
 
 
-@measure(
+@population_measure(
     "cla.legal_status",
     "Legal status",
     S,
@@ -285,11 +284,12 @@ def cla_count_rate(ctx):
     "remand_youth (J1-J3, L2, L3), not_recorded (legal status blank: the booklet's 'legal status has not "
     "been recorded'), other (D1 freeing order); the parts sum to the children looked after",
 )
-def cla_legal_status(ctx):
-    yield from share_parts(looked_after(ctx), END, dimension="legal_status", breakdown=legal_status_group())
+def cla_legal_status(ctx, basis):
+    dims = {"legal_status": Dim(legal_status_group())}
+    return Population(looked_after(ctx), Kind.SHARE, dims=dims, columns=CLA_COLUMNS)
 
 
-@measure(
+@population_measure(
     "cla.ni62",
     "Three or more placements in 12 months (former NI62)",
     S,
@@ -300,12 +300,12 @@ def cla_legal_status(ctx):
     "to the period end / children looked after at period end. A placement is a run of consecutive episodes "
     "joined while the reason for new episode is L (legal status change only); S, P, T, B, U start a new one",
 )
-def cla_ni62(ctx):
+def cla_ni62(ctx, basis):
     qs = with_r12_placements(ctx)
-    yield from parts(qs, R12, num=Count("pk", filter=Q(_n__gte=3)), den=Count("pk"))
+    return Population(qs, Kind.RATIO, num=Q(_n__gte=3), columns=(*CLA_COLUMNS, "_n"))
 
 
-@measure(
+@population_measure(
     "cla.ni63",
     "Long-term placement stability (former NI63)",
     S,
@@ -317,7 +317,7 @@ def cla_ni62(ctx):
     "on or before the same date 2 years earlier), or placed for adoption (A3-A6) with the placement before "
     "(in the same period of care) beginning on or before that date. No date of birth: not counted",
 )
-def cla_ni63(ctx):
+def cla_ni63(ctx, basis):
     two_years = years_before(ctx.end, 2)
     previous_start = Subquery(
         CareEpisode.objects.filter(
@@ -335,10 +335,12 @@ def cla_ni63(ctx):
     stable = Q(placement_start__lte=two_years) | Q(
         placement_type__in=ADOPTION_PLACEMENTS, _prev__lte=two_years
     )
-    yield from parts(qs, END, num=Count("pk", filter=stable), den=Count("pk"))
+    return Population(
+        qs, Kind.RATIO, num=stable, columns=(*CLA_COLUMNS, "_age", ("_prev", "Previous placement start"))
+    )
 
 
-@measure(
+@population_measure(
     "cla.iha_20wd",
     "Initial health assessment within 20 working days",
     S,
@@ -351,7 +353,7 @@ def cla_ni63(ctx):
     "children looked after at period end whose period of care began more than 20 working days before the "
     "period end (the 20 is a setting)",
 )
-def cla_iha_20wd(ctx):
+def cla_iha_20wd(ctx, basis):
     limit = settings_of("cla.iha_20wd")["iha_working_days"]
     qs = looked_after(ctx).annotate(_poc_ord=calendar("ordinal", OuterRef("period_of_care_start")))
     qs = qs.filter(_poc_ord__lt=working_day_ordinal(ctx.end) - limit)
@@ -363,10 +365,10 @@ def cla_iha_20wd(ctx):
         working_days_from_care_start__lte=limit,
     )
     qs = qs.annotate(_iha=Exists(done))
-    yield from parts(qs, END, num=Count("pk", filter=Q(_iha=True)), den=Count("pk"))
+    return Population(qs, Kind.RATIO, num=Q(_iha=True), columns=CLA_COLUMNS)
 
 
-@measure(
+@population_measure(
     "cla.visits_in_time",
     "Social work visits in time",
     S,
@@ -380,7 +382,7 @@ def cla_iha_20wd(ctx):
     "before the period end, or - long-term fostering (U1, U4) in place for a year or more - within 3 "
     "calendar months. The intervals are settings",
 )
-def cla_visits_in_time(ctx):
+def cla_visits_in_time(ctx, basis):
     p = settings_of("cla.visits_in_time")
     first, interval, long_term = (
         p["first_visit_days"],
@@ -408,10 +410,10 @@ def cla_visits_in_time(ctx):
             _lv__gte=months_before(ctx.end, long_term),
         )
     )
-    yield from parts(qs, END, num=Count("pk", filter=in_time), den=Count("pk"))
+    return Population(qs, Kind.RATIO, num=in_time, columns=(*CLA_COLUMNS, "_lv"))
 
 
-@measure(
+@population_measure(
     "cla.gender",
     "Children in care by gender",
     S,
@@ -421,11 +423,11 @@ def cla_visits_in_time(ctx):
     breakdowns=("gender",),
     definition="looked after at period end by gender / looked after",
 )
-def cla_gender(ctx):
-    yield from share_parts(looked_after(ctx), END, dimension="gender", breakdown=gender())
+def cla_gender(ctx, basis):
+    return Population(looked_after(ctx), Kind.SHARE, dims={"gender": Dim(gender())}, columns=CLA_COLUMNS)
 
 
-@measure(
+@population_measure(
     "cla.gender_ratio",
     "Children in care: ratio of boys to girls",
     S,
@@ -434,16 +436,14 @@ def cla_gender(ctx):
     [END],
     definition="looked after at period end: male / female (the M:F ratio, e.g. 1.56 means 1.56:1)",
 )
-def cla_gender_ratio(ctx):
-    yield from parts(
-        looked_after(ctx),
-        END,
-        num=Count("pk", filter=Q(child__sex="M")),
-        den=Count("pk", filter=Q(child__sex="F")),
+def cla_gender_ratio(ctx, basis):
+    boys, girls = Q(child__sex="M"), Q(child__sex="F")
+    return Population(
+        looked_after(ctx), Kind.RATIO, num=boys, den=girls, columns=(*CLA_COLUMNS, "child__sex")
     )
 
 
-@measure(
+@population_measure(
     "cla.ethnicity",
     "Children in care by ethnicity",
     S,
@@ -453,11 +453,12 @@ def cla_gender_ratio(ctx):
     breakdowns=("ethnicity",),
     definition="looked after at period end by ethnicity group / looked after",
 )
-def cla_ethnicity(ctx):
-    yield from share_parts(looked_after(ctx), END, dimension="ethnicity", breakdown=ethnicity_group())
+def cla_ethnicity(ctx, basis):
+    dims = {"ethnicity": Dim(ethnicity_group())}
+    return Population(looked_after(ctx), Kind.SHARE, dims=dims, columns=(*CLA_COLUMNS, "child__ethnicity"))
 
 
-@measure(
+@population_measure(
     "cla.age",
     "Children in care by age",
     S,
@@ -468,12 +469,12 @@ def cla_ethnicity(ctx):
     definition="looked after at period end by age band at the period end (unborn/no date of birth, 0-4, 5-9, "
     "10-15, 16+) / looked after",
 )
-def cla_age(ctx):
+def cla_age(ctx, basis):
     qs = annotate_age(looked_after(ctx), "child__date_of_birth", ctx.end)
-    yield from share_parts(qs, END, dimension="age_band", breakdown=band(AGE_BANDS))
+    return Population(qs, Kind.SHARE, dims={"age_band": Dim(band(AGE_BANDS))}, columns=(*CLA_COLUMNS, "_age"))
 
 
-@measure(
+@population_measure(
     "cla.time_in_care",
     "Time in care",
     S,
@@ -485,7 +486,7 @@ def cla_age(ctx):
     "(under 6), 6-12, 12-18, 18-24, 24+ (a band's lower bound inclusive: exactly 6 months is 6-12) / looked "
     "after",
 )
-def cla_time_in_care(ctx):
+def cla_time_in_care(ctx, basis):
     e = ctx.end
     poc = "period_of_care_start"
     bands = Case(
@@ -497,10 +498,10 @@ def cla_time_in_care(ctx):
         default=Value("24+"),
         output_field=CharField(),
     )
-    yield from share_parts(looked_after(ctx), END, dimension="months", breakdown=bands)
+    return Population(looked_after(ctx), Kind.SHARE, dims={"months": Dim(bands)}, columns=CLA_COLUMNS)
 
 
-@measure(
+@population_measure(
     "cla.caseholding",
     "Caseholding service",
     S,
@@ -511,15 +512,15 @@ def cla_time_in_care(ctx):
     definition="looked after at period end by the service (code) of the team the case is allocated to at the "
     "period end / looked after; held by the allocated team (not_recorded: not allocated)",
 )
-def cla_caseholding(ctx):
+def cla_caseholding(ctx, basis):
     from apps.core.models import OrgUnit
 
     qs = annotate_team(looked_after_at(ctx.end), ctx.end, team_field=None)
     service = Subquery(OrgUnit.objects.filter(pk=OuterRef("_team")).values("parent__code")[:1])
-    yield from share_parts(qs, END, dimension="service", breakdown=service)
+    return Population(qs, Kind.SHARE, dims={"service": Dim(service)}, columns=CLA_COLUMNS)
 
 
-@measure(
+@population_measure(
     "cla.placement_location",
     "Placement location",
     S,
@@ -530,17 +531,18 @@ def cla_caseholding(ctx):
     definition="looked after at period end placed inside / outside the LA boundary (not_recorded: blank) / "
     "looked after",
 )
-def cla_placement_location(ctx):
+def cla_placement_location(ctx, basis):
     where = Case(
         When(placement_inside_la=True, then=Value("inside")),
         When(placement_inside_la=False, then=Value("outside")),
         default=Value("not_recorded"),
         output_field=CharField(),
     )
-    yield from share_parts(looked_after(ctx), END, dimension="location", breakdown=where)
+    dims = {"location": Dim(where)}
+    return Population(looked_after(ctx), Kind.SHARE, dims=dims, columns=(*CLA_COLUMNS, "placement_inside_la"))
 
 
-@measure(
+@population_measure(
     "cla.placement_type",
     "Placement type",
     S,
@@ -553,10 +555,9 @@ def cla_placement_location(ctx):
     "S1), placed_for_adoption (A3-A6), placed_with_parents (P1), independence (H5, P2, Z11-Z14), other, "
     "not_recorded",
 )
-def cla_placement_type(ctx):
-    yield from share_parts(
-        looked_after(ctx), END, dimension="placement_group", breakdown=placement_type_group()
-    )
+def cla_placement_type(ctx, basis):
+    dims = {"placement_group": Dim(placement_type_group())}
+    return Population(looked_after(ctx), Kind.SHARE, dims=dims, columns=(*CLA_COLUMNS, "placement_provider"))
 
 
 # --- leaving care in the year ----------------------------------------------------------------------------
@@ -584,7 +585,7 @@ def ceased_care(ctx: Ctx, basis: str):
     )
 
 
-@measure(
+@population_measure(
     "cla.adopted_ytd",
     "Adopted from care in the year",
     S,
@@ -595,12 +596,12 @@ def ceased_care(ctx: Ctx, basis: str):
     "children ceasing care in the year (an episode ending with a reason other than X1 and no episode "
     "following on the same day; a child counted once, by their last such episode)",
 )
-def cla_adopted_ytd(ctx):
-    qs = ceased_care(ctx, YTD)
-    yield from parts(qs, YTD, num=Count("pk", filter=Q(reason_ceased__in=ADOPTED)), den=Count("pk"))
+def cla_adopted_ytd(ctx, basis):
+    qs = ceased_care(ctx, basis)
+    return Population(qs, Kind.RATIO, num=Q(reason_ceased__in=ADOPTED), columns=CEASED_COLUMNS)
 
 
-@measure(
+@population_measure(
     "cla.sgo_ytd",
     "Special guardianship orders in the year",
     S,
@@ -611,15 +612,15 @@ def cla_adopted_ytd(ctx):
     "ceased E43, E44, E45, E46, E47, E48 - every SGO code of the code years read; E41 is a residence / child "
     "arrangements order, not an SGO) / children ceasing care in the year (as cla.adopted_ytd)",
 )
-def cla_sgo_ytd(ctx):
-    qs = ceased_care(ctx, YTD)
-    yield from parts(qs, YTD, num=Count("pk", filter=Q(reason_ceased__in=SGO)), den=Count("pk"))
+def cla_sgo_ytd(ctx, basis):
+    qs = ceased_care(ctx, basis)
+    return Population(qs, Kind.RATIO, num=Q(reason_ceased__in=SGO), columns=CEASED_COLUMNS)
 
 
 # --- reviews ---------------------------------------------------------------------------------------------
 
 
-@measure(
+@population_measure(
     "cla.review_participation",
     "Participation in CiC reviews",
     S,
@@ -629,20 +630,18 @@ def cla_sgo_ytd(ctx):
     definition="CiC reviews in the 12 months to the period end of children aged 4 or over at the review date "
     "with participation PN1-PN6 / those with participation PN1-PN7",
 )
-def cla_review_participation(ctx):
+def cla_review_participation(ctx, basis):
     qs = CLAReview.objects.filter(ctx.in_window("review_date", R12))
     qs = annotate_age(care_team_on(qs, "review_date"), "child__date_of_birth", F("review_date")).filter(
         _age__gte=4
     )
-    yield from parts(
-        qs,
-        R12,
-        num=Count("pk", filter=Q(participation__in=PARTICIPATED)),
-        den=Count("pk", filter=Q(participation__in=[*PARTICIPATED, "PN7"])),
+    took_part, recorded = Q(participation__in=PARTICIPATED), Q(participation__in=[*PARTICIPATED, "PN7"])
+    return Population(
+        qs, Kind.RATIO, num=took_part, den=recorded, columns=("review_date", "participation", "_age")
     )
 
 
-@measure(
+@population_measure(
     "cla.reviews_in_time",
     "CiC reviews in time",
     S,
@@ -655,7 +654,7 @@ def cla_review_participation(ctx):
     "start; the second within 3 calendar months of the first; later ones within 6 calendar months of the "
     "previous (a date k months on, clamped to a shorter month's end). The limits are settings",
 )
-def cla_reviews_in_time(ctx):
+def cla_reviews_in_time(ctx, basis):
     p = settings_of("cla.reviews_in_time")
     first_wd, second, later = (
         p["first_review_working_days"],
@@ -699,7 +698,12 @@ def cla_reviews_in_time(ctx):
         | Q(_k__gte=2, _rk__lte=F("_pk") + later * 100)
     )
     qs = care_team_on(qs, "review_date")
-    yield from parts(qs, M, num=Count("pk", filter=in_time), den=Count("pk"))
+    return Population(
+        qs,
+        Kind.RATIO,
+        num=in_time,
+        columns=("review_date", "participation", "_poc", ("_prev", "Previous review"), "_k"),
+    )
 
 
 # --- missing from home and care --------------------------------------------------------------------------
@@ -732,26 +736,21 @@ def missing(ctx: Ctx, field: str, basis: str):
     return care_team_on(qs, "start_date")
 
 
-def by_kind_and_source(qs, basis: str, *, num, den=None) -> list[Part]:
-    """One grouping by kind x source, returned as the whole, the source split (from_home / from_care), the
-    kind split (missing / absent) and the kind x source cells ("missing|from_care"): each sums to the whole."""
-    cells = parts(
-        qs,
-        basis,
-        num=num,
-        den=den,
-        dimension="kind_source",
-        breakdown=Concat(F("kind"), Value("|"), F("_from"), output_field=CharField()),
-    )
-    return [
-        *whole_of(cells),
-        *relabel(cells, lambda b: b.partition("|")[2], dimension="source"),
-        *relabel(cells, lambda b: b.partition("|")[0], dimension="kind"),
-        *cells,
-    ]
+def by_kind_and_source() -> dict[str, Dim]:
+    """One grouping by kind x source, giving the whole, the source split (from_home / from_care), the kind
+    split (missing / absent) and the kind x source cells ("missing|from_care"): each sums to the whole."""
+    cells = Concat(F("kind"), Value("|"), F("_from"), output_field=CharField())
+    return {
+        "kind_source": Dim(cells),
+        "source": Dim(of="kind_source", label=lambda b: b.partition("|")[2]),
+        "kind": Dim(of="kind_source", label=lambda b: b.partition("|")[0]),
+    }
 
 
-@measure(
+MISSING_COLUMNS = ("start_date", "end_date", "kind", "_from")
+
+
+@population_measure(
     "mis.episodes",
     "Missing episodes",
     S,
@@ -762,11 +761,11 @@ def by_kind_and_source(qs, basis: str, *, num, den=None) -> list[Part]:
     definition="missing and absent episodes (both kinds, as the booklet's figures count them) starting in the "
     "period; split from home / from care, by kind (missing / absent) and by kind x source. " + FROM_RULE,
 )
-def mis_episodes(ctx):
-    yield from by_kind_and_source(missing(ctx, "start_date", M), M, num=Count("pk"))
+def mis_episodes(ctx, basis):
+    return Population(missing(ctx, "start_date", basis), dims=by_kind_and_source(), columns=MISSING_COLUMNS)
 
 
-@measure(
+@population_measure(
     "mis.mean_length",
     "Average length of missing episode",
     S,
@@ -778,12 +777,20 @@ def mis_episodes(ctx):
     "mis.episodes) ending in the period, overall, from home / from care, by kind and by kind x source. "
     + FROM_RULE,
 )
-def mis_mean_length(ctx):
-    qs = missing(ctx, "end_date", M).annotate(_days=day_number(F("end_date")) - day_number(F("start_date")))
-    yield from by_kind_and_source(qs, M, num=Sum("_days"), den=Count("pk"))
+def mis_mean_length(ctx, basis):
+    days = ExpressionWrapper(
+        day_number(F("end_date")) - day_number(F("start_date")), output_field=IntegerField()
+    )
+    return Population(
+        missing(ctx, "end_date", basis),
+        Kind.MEAN,
+        duration=days,
+        dims=by_kind_and_source(),
+        columns=(*MISSING_COLUMNS, "_days"),
+    )
 
 
-@measure(
+@population_measure(
     "mis.return_interview",
     "Return interviews offered",
     S,
@@ -795,14 +802,14 @@ def mis_mean_length(ctx):
     "interview was offered / those episodes ending in the period; from home / from care, by kind and by kind "
     "x source (acceptance: mis.return_interview_accepted). " + FROM_RULE,
 )
-def mis_return_interview(ctx):
-    qs = missing(ctx, "end_date", M)
-    yield from by_kind_and_source(
-        qs, M, num=Count("pk", filter=Q(return_interview_offered=True)), den=Count("pk")
-    )
+def mis_return_interview(ctx, basis):
+    qs = missing(ctx, "end_date", basis)
+    offered = Q(return_interview_offered=True)
+    columns = (*MISSING_COLUMNS, "return_interview_offered")
+    return Population(qs, Kind.RATIO, num=offered, dims=by_kind_and_source(), columns=columns)
 
 
-@measure(
+@population_measure(
     "mis.return_interview_accepted",
     "Return interviews accepted",
     S,
@@ -814,11 +821,11 @@ def mis_return_interview(ctx):
     "interview was accepted / those ending in the period where one was offered; from home / from care, by "
     "kind and by kind x source. " + FROM_RULE,
 )
-def mis_return_interview_accepted(ctx):
-    qs = missing(ctx, "end_date", M).filter(return_interview_offered=True)
-    yield from by_kind_and_source(
-        qs, M, num=Count("pk", filter=Q(return_interview_accepted=True)), den=Count("pk")
-    )
+def mis_return_interview_accepted(ctx, basis):
+    qs = missing(ctx, "end_date", basis).filter(return_interview_offered=True)
+    accepted = Q(return_interview_accepted=True)
+    columns = (*MISSING_COLUMNS, "return_interview_accepted")
+    return Population(qs, Kind.RATIO, num=accepted, dims=by_kind_and_source(), columns=columns)
 
 
 __all__ = [

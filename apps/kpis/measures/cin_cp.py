@@ -26,9 +26,10 @@ from apps.care.models import CareEpisode
 from apps.core.models import WorkingDay
 from apps.plans.models import CINPlan, CPPlan, Visit
 
-from ..engine import Ctx, annotate_team, open_at, parts, parts_and_whole, share_parts
+from ..engine import Ctx, annotate_team, open_at, parts_and_whole
+from ..population import Dim, Kind, Population, population_measure
 from ..registry import Basis, Unit, measure
-from .common import calendar, rate_part
+from .common import calendar, population
 from .common import parameter as measure_parameter
 
 S = "5"
@@ -70,16 +71,25 @@ def visited_in_time(kind: str, d, n: int) -> Exists:
     )
 
 
-def visits_parts(ctx: Ctx, model, kind: str, code: str, default: int):
+def last_visit(kind: str, d) -> Subquery:
+    """The date of the child's last visit of this kind on or before D (shown by the drill-down)."""
+    visits = Visit.objects.filter(child_id=OuterRef("child_id"), kind=kind, visit_date__lte=d).exclude(
+        seen=False
+    )
+    return Subquery(visits.order_by("-visit_date").values("visit_date")[:1])
+
+
+def visits_population(ctx: Ctx, model, kind: str, code: str, default: int) -> Population:
     n = measure_parameter(code, VISIT_STANDARD, default)
     qs = open_plans(model, ctx).annotate(_in_time=visited_in_time(kind, ctx.end, n))
-    return parts(qs, END, num=Count("pk", filter=Q(_in_time=True)), den=Count("pk"))
+    qs = qs.annotate(_last_visit=last_visit(kind, ctx.end))
+    return Population(qs, Kind.RATIO, num=Q(_in_time=True), columns=("start_date", "_last_visit"))
 
 
 # --- CIN plans ---------------------------------------------------------------------------------------------
 
 
-@measure(
+@population_measure(
     "cin.open_plans",
     "Children on a CIN plan",
     S,
@@ -89,11 +99,11 @@ def visits_parts(ctx: Ctx, model, kind: str, code: str, default: int):
     definition="children with a CIN plan open at period end (one per child); the team on the plan, else the "
     "team holding the case at period end. Rate per 10,000: cin.open_plans_rate",
 )
-def cin_open_plans(ctx):
-    yield from parts(open_plans(CINPlan, ctx), END, num=Count("pk"))
+def cin_open_plans(ctx, basis):
+    return Population(open_plans(CINPlan, ctx), columns=("plan_id", "start_date", "end_date"))
 
 
-@measure(
+@population_measure(
     "cin.open_plans_rate",
     "Children on a CIN plan per 10,000 children",
     S,
@@ -103,11 +113,16 @@ def cin_open_plans(ctx):
     la_only=True,
     definition="children on a CIN plan at period end / population aged 0-17 x 10,000",
 )
-def cin_open_plans_rate(ctx):
-    yield rate_part(ctx, END, one_per_child(CINPlan, ctx.end).count())
+def cin_open_plans_rate(ctx, basis):
+    return Population(
+        open_plans(CINPlan, ctx),
+        Kind.RATE,
+        rate_denominator=lambda: population(ctx),
+        columns=("plan_id", "start_date", "end_date"),
+    )
 
 
-@measure(
+@population_measure(
     "cin.visits_in_time",
     "CIN visits in timescale",
     S,
@@ -119,14 +134,14 @@ def cin_open_plans_rate(ctx):
     "LA standard (default 20 working days, MeasureSetting parameter visit_standard_wd) of period end / "
     "children on a CIN plan; no visit = not in time; a visit recorded as child not seen does not count",
 )
-def cin_visits_in_time(ctx):
-    yield from visits_parts(ctx, CINPlan, "cin", "cin.visits_in_time", CIN_VISIT_DEFAULT)
+def cin_visits_in_time(ctx, basis):
+    return visits_population(ctx, CINPlan, "cin", "cin.visits_in_time", CIN_VISIT_DEFAULT)
 
 
 # --- CP plans ----------------------------------------------------------------------------------------------
 
 
-@measure(
+@population_measure(
     "cp.open_plans",
     "Children subject to a CP plan",
     S,
@@ -136,11 +151,11 @@ def cin_visits_in_time(ctx):
     definition="children with a CP plan open at period end (one per child); the team on the plan, else the "
     "team holding the case at period end. Rate per 10,000: cp.open_plans_rate",
 )
-def cp_open_plans(ctx):
-    yield from parts(open_plans(CPPlan, ctx), END, num=Count("pk"))
+def cp_open_plans(ctx, basis):
+    return Population(open_plans(CPPlan, ctx), columns=("plan_id", "start_date", "end_date"))
 
 
-@measure(
+@population_measure(
     "cp.open_plans_rate",
     "Children subject to a CP plan per 10,000 children",
     S,
@@ -150,8 +165,13 @@ def cp_open_plans(ctx):
     la_only=True,
     definition="children on a CP plan at period end / population aged 0-17 x 10,000",
 )
-def cp_open_plans_rate(ctx):
-    yield rate_part(ctx, END, one_per_child(CPPlan, ctx.end).count())
+def cp_open_plans_rate(ctx, basis):
+    return Population(
+        open_plans(CPPlan, ctx),
+        Kind.RATE,
+        rate_denominator=lambda: population(ctx),
+        columns=("plan_id", "start_date", "end_date"),
+    )
 
 
 def latest_category():
@@ -159,7 +179,7 @@ def latest_category():
     return Coalesce(NullIf(F("latest_category"), Value("")), NullIf(F("initial_category"), Value("")))
 
 
-@measure(
+@population_measure(
     "cp.category",
     "CP plans by category of abuse",
     S,
@@ -171,15 +191,20 @@ def latest_category():
     "PHY physical, SAB sexual, MUL multiple; the initial category when no latest is recorded; else "
     "not_recorded) / children on a CP plan",
 )
-def cp_category(ctx):
-    yield from share_parts(open_plans(CPPlan, ctx), END, dimension="category", breakdown=latest_category())
+def cp_category(ctx, basis):
+    return Population(
+        open_plans(CPPlan, ctx),
+        Kind.SHARE,
+        dims={"category": Dim(latest_category())},
+        columns=("start_date", "initial_category", "latest_category"),
+    )
 
 
 def plans_starting(ctx: Ctx, basis: str):
     return annotate_team(CPPlan.objects.filter(ctx.in_window("start_date", basis)), F("start_date"))
 
 
-@measure(
+@population_measure(
     "cp.new_plans",
     "New CP plans",
     S,
@@ -188,8 +213,8 @@ def plans_starting(ctx: Ctx, basis: str):
     [M],
     definition="CP plans starting in period",
 )
-def cp_new_plans(ctx):
-    yield from parts(plans_starting(ctx, M), M, num=Count("pk"))
+def cp_new_plans(ctx, basis):
+    return Population(plans_starting(ctx, basis), columns=("plan_id", "start_date", "end_date"))
 
 
 def previous_plan(*, within_two_years: bool) -> Exists:
@@ -204,7 +229,7 @@ def previous_plan(*, within_two_years: bool) -> Exists:
     return Exists(earlier)
 
 
-@measure(
+@population_measure(
     "cp.repeat_2y",
     "Second or subsequent plan within 2 years",
     S,
@@ -215,13 +240,12 @@ def previous_plan(*, within_two_years: bool) -> Exists:
     "the 2 years before this start (ended on or after the same date 2 years earlier, and on or before this "
     "start) / CP plans starting",
 )
-def cp_repeat_2y(ctx):
-    for basis in (M, R12):
-        qs = plans_starting(ctx, basis).annotate(_re=previous_plan(within_two_years=True))
-        yield from parts(qs, basis, num=Count("pk", filter=Q(_re=True)), den=Count("pk"))
+def cp_repeat_2y(ctx, basis):
+    qs = plans_starting(ctx, basis).annotate(_re=previous_plan(within_two_years=True))
+    return Population(qs, Kind.RATIO, num=Q(_re=True), columns=("plan_id", "start_date", "end_date"))
 
 
-@measure(
+@population_measure(
     "cp.repeat_ever",
     "Second or subsequent plan (ever)",
     S,
@@ -231,13 +255,12 @@ def cp_repeat_2y(ctx):
     definition="CP plans starting in period (and R12) where the child had any previous CP plan (started "
     "before this one; former NI65) / CP plans starting",
 )
-def cp_repeat_ever(ctx):
-    for basis in (M, R12):
-        qs = plans_starting(ctx, basis).annotate(_re=previous_plan(within_two_years=False))
-        yield from parts(qs, basis, num=Count("pk", filter=Q(_re=True)), den=Count("pk"))
+def cp_repeat_ever(ctx, basis):
+    qs = plans_starting(ctx, basis).annotate(_re=previous_plan(within_two_years=False))
+    return Population(qs, Kind.RATIO, num=Q(_re=True), columns=("plan_id", "start_date", "end_date"))
 
 
-@measure(
+@population_measure(
     "cp.lasting_2y",
     "Plans lasting 2 years or more",
     S,
@@ -247,15 +270,19 @@ def cp_repeat_ever(ctx):
     definition="CP plans ending in period (and R12) that lasted 730 days or more (end date - start date) / "
     "CP plans ending",
 )
-def cp_lasting_2y(ctx):
+def cp_lasting_2y(ctx, basis):
     length = ExpressionWrapper(F("end_date") - F("start_date"), output_field=DurationField())
-    for basis in (M, R12):
-        qs = annotate_team(CPPlan.objects.filter(ctx.in_window("end_date", basis)), F("end_date"))
-        qs = qs.annotate(_len=length)
-        yield from parts(qs, basis, num=Count("pk", filter=Q(_len__gte=timedelta(days=730))), den=Count("pk"))
+    qs = annotate_team(CPPlan.objects.filter(ctx.in_window("end_date", basis)), F("end_date"))
+    qs = qs.annotate(_len=length, _days=length)
+    return Population(
+        qs,
+        Kind.RATIO,
+        num=Q(_len__gte=timedelta(days=730)),
+        columns=("plan_id", "start_date", "end_date", "_days"),
+    )
 
 
-@measure(
+@population_measure(
     "cp.visits_in_time",
     "CP visits in timescale",
     S,
@@ -268,11 +295,14 @@ def cp_lasting_2y(ctx):
     "period end) / children on a CP plan; no visit = not in time; visits recorded as child not seen do "
     "not count",
 )
-def cp_visits_in_time(ctx):
-    yield from visits_parts(ctx, CPPlan, "cp", "cp.visits_in_time", CP_VISIT_DEFAULT)
+def cp_visits_in_time(ctx, basis):
+    return visits_population(ctx, CPPlan, "cp", "cp.visits_in_time", CP_VISIT_DEFAULT)
 
 
 # --- Conferences -------------------------------------------------------------------------------------------
+
+
+CONF_COLUMNS = ("held_date", "kind", "participation")
 
 
 def conferences_in(ctx: Ctx, basis: str, **filters):
@@ -293,7 +323,7 @@ def month_key(prefix: str, column: str) -> dict:
     }
 
 
-@measure(
+@population_measure(
     "cp.reviews_in_time",
     "CP reviews on time",
     S,
@@ -306,11 +336,11 @@ def month_key(prefix: str, column: str) -> dict:
     "else no later than 6 calendar months after the previous review. A review with no earlier conference "
     "recorded is not on time",
 )
-def cp_reviews_in_time(ctx):
+def cp_reviews_in_time(ctx, basis):
     previous = Conference.objects.filter(
         child_id=OuterRef("child_id"), held_date__lt=OuterRef("held_date")
     ).order_by("-held_date", "-pk")
-    qs = conferences_in(ctx, M, kind="review").annotate(
+    qs = conferences_in(ctx, basis, kind="review").annotate(
         _prev=Subquery(previous.values("held_date")[:1]), _prev_kind=Subquery(previous.values("kind")[:1])
     )
     for name, expr in {**month_key("_r", "held_date"), **month_key("_p", "_prev")}.items():
@@ -321,10 +351,15 @@ def cp_reviews_in_time(ctx):
         output_field=IntegerField(),
     )
     on_time = Q(_prev__isnull=False, _r_key__lte=due)
-    yield from parts(qs, M, num=Count("pk", filter=on_time), den=Count("pk"))
+    return Population(
+        qs,
+        Kind.RATIO,
+        num=on_time,
+        columns=("held_date", ("_prev", "Previous conference"), ("_prev_kind", "Its kind")),
+    )
 
 
-@measure(
+@population_measure(
     "conf.child_attended",
     "Children's input into conferences: attended",
     S,
@@ -334,12 +369,12 @@ def cp_reviews_in_time(ctx):
     definition="conferences held in period (initial, review, transfer-in) where the child attended "
     "(participation PN1 or PN3) / conferences held in period",
 )
-def conf_child_attended(ctx):
-    qs = conferences_in(ctx, M)
-    yield from parts(qs, M, num=Count("pk", filter=Q(participation__in=["PN1", "PN3"])), den=Count("pk"))
+def conf_child_attended(ctx, basis):
+    attended = Q(participation__in=["PN1", "PN3"])
+    return Population(conferences_in(ctx, basis), Kind.RATIO, num=attended, columns=CONF_COLUMNS)
 
 
-@measure(
+@population_measure(
     "conf.views_sent",
     "Children's input into conferences: views conveyed",
     S,
@@ -349,9 +384,9 @@ def conf_child_attended(ctx):
     definition="conferences held in period with participation PN0-PN6 / conferences held in period "
     "(PN7 or blank: not conveyed)",
 )
-def conf_views_sent(ctx):
+def conf_views_sent(ctx, basis):
     conveyed = Q(participation__in=["PN0", "PN1", "PN2", "PN3", "PN4", "PN5", "PN6"])
-    yield from parts(conferences_in(ctx, M), M, num=Count("pk", filter=conveyed), den=Count("pk"))
+    return Population(conferences_in(ctx, basis), Kind.RATIO, num=conveyed, columns=CONF_COLUMNS)
 
 
 # --- Escalations -------------------------------------------------------------------------------------------
@@ -375,6 +410,8 @@ def open_day_before(model) -> Exists:
     "none",
     [M],
     breakdowns=("type",),
+    not_drillable="Its two parts count different kinds of record (CP plans and care episodes); a list of "
+    "either is not built yet.",
     definition="escalations starting in period, by type: cin_to_cp = CP plans starting in period for a child "
     "with a CIN plan open the day before; cp_to_cic = periods of care starting in period (care episode with "
     "reason for new episode S) for a child with a CP plan open the day before",

@@ -12,12 +12,18 @@ from apps.frontdoor.models import EarlyHelpEpisode
 from apps.people.choices import ETHNICITY_GROUPS
 from apps.workforce.models import Family, FamilyMember
 
-from ..engine import Ctx, annotate_age, annotate_team, gender, parts, parts_and_whole, share_parts
+from ..engine import Ctx, annotate_age, annotate_team, gender, parts_and_whole, share_parts
+from ..population import Kind, Population, population_measure
 from ..registry import Basis, Part, Unit, measure
 from .assessments import assessments_completed
 from .common import parameter
 
 S = "2"
+# Families First records name no child of the social care record: there is no child to check access for.
+NO_CHILD = (
+    "Families First records (families and their members) are not linked to a child's social care record, "
+    "so there is no child-level list the access rules could govern; the figure is for the whole LA only."
+)
 M, END = Basis.MONTH, Basis.AT_END
 
 # BAME: Black, Asian and minority ethnic = every stated group other than White.
@@ -40,6 +46,8 @@ def first_setting(codes: list[str], key: str):
     "none",
     [M],
     breakdowns=("stage",),
+    not_drillable="Its whole counts events (an episode's start and its completion), not records; a list per "
+    "stage is not built yet.",
     definition=(
         "Early help episodes with a start date in the period (stage 'started') and with a completion date in "
         "the period (stage 'completed'). Read the stage parts: the whole is the number of start and "
@@ -55,7 +63,7 @@ def early_help_assessments(ctx: Ctx):
         yield from parts_and_whole(qs, M, num=Count("pk"), dimension="stage", breakdown=Value(stage))
 
 
-@measure(
+@population_measure(
     "eh.stepped_down",
     "Assessments stepped down to early help",
     S,
@@ -67,9 +75,10 @@ def early_help_assessments(ctx: Ctx):
         "assessments completed in the period (the early_help part of as.outcome)."
     ),
 )
-def stepped_down(ctx: Ctx):
-    yield from parts(
-        assessments_completed(ctx, M), M, num=Count("pk", filter=Q(outcome="early_help")), den=Count("pk")
+def stepped_down(ctx: Ctx, basis: str):
+    columns = ("start_date", "authorised_date", "outcome")
+    return Population(
+        assessments_completed(ctx, basis), Kind.RATIO, num=Q(outcome="early_help"), columns=columns
     )
 
 
@@ -85,6 +94,7 @@ def families_at(ctx: Ctx):
     "up",
     [END],
     la_only=True,
+    not_drillable=NO_CHILD,
     definition="Families with an attachment date on or before the period end (cumulative). LA only.",
 )
 def families_attached(ctx: Ctx):
@@ -99,6 +109,7 @@ def families_attached(ctx: Ctx):
     "up",
     [END],
     la_only=True,
+    not_drillable=NO_CHILD,
     definition=(
         "Families attached by the period end / the programme attachment target, an admin setting "
         "(MeasureSetting 'programme_target' of this code or of tf.families_attached, e.g. 2,220). "
@@ -122,6 +133,7 @@ def claimed_at(ctx: Ctx):
     "up",
     [END],
     la_only=True,
+    not_drillable=NO_CHILD,
     definition="Families with a successful claim date on or before the period end (cumulative). LA only.",
 )
 def families_claimed(ctx: Ctx):
@@ -136,6 +148,7 @@ def families_claimed(ctx: Ctx):
     "up",
     [END],
     la_only=True,
+    not_drillable=NO_CHILD,
     definition=(
         "Families claimed for by the period end / the claim target, an admin setting ('programme_target' of "
         "this code or of tf.families_claimed; when neither is set, the attachment target of "
@@ -157,6 +170,7 @@ def families_claimed_progress(ctx: Ctx):
     "up",
     [END],
     la_only=True,
+    not_drillable=NO_CHILD,
     definition=(
         "Families attached by the period end whose outcome was met on or before the period end and who had "
         "not been claimed for by then (no claim date, or a claim dated after the period end). LA only."
@@ -185,6 +199,7 @@ def members_at(ctx: Ctx):
     [END],
     breakdowns=("role",),
     la_only=True,
+    not_drillable=NO_CHILD,
     definition=(
         "Over families attached by the period end: members / families (mean individuals per family); role "
         "parts 'child' and 'adult' give children and adults per family (each over all attached families, so "
@@ -208,6 +223,7 @@ def family_composition(ctx: Ctx):
     [END],
     breakdowns=("role",),
     la_only=True,
+    not_drillable=NO_CHILD,
     definition=(
         "Mean age in whole years at the period end of the members of families attached by the period end: "
         "the whole over all individuals, role parts over children and adults. Members with no date of birth, "
@@ -233,6 +249,7 @@ def family_composition_age(ctx: Ctx):
     [END],
     breakdowns=("gender",),
     la_only=True,
+    not_drillable=NO_CHILD,
     definition=(
         "Members of families attached by the period end by sex (female, male, indeterminate, unknown for "
         "blank or U) / all members. LA only."
@@ -251,6 +268,7 @@ def family_composition_sex(ctx: Ctx):
     "none",
     [END],
     la_only=True,
+    not_drillable=NO_CHILD,
     definition=(
         "Members of families attached by the period end whose ethnicity is in the Mixed, Asian, Black or "
         "Other group (BAME: every stated group but White) / all members (not stated and missing ethnicity "

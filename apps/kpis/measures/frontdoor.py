@@ -4,27 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Case, CharField, Count, DateField, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, DateField, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
 
 from apps.frontdoor.choices import REFERRAL_SOURCE_GROUPS
 from apps.frontdoor.models import Contact, Referral
 
-from ..engine import (
-    AGE_BANDS_CONTACT,
-    Ctx,
-    annotate_age,
-    annotate_team,
-    band_label,
-    gender,
-    parts,
-    parts_and_whole,
-    relabel,
-    share_parts,
-    whole_of,
-)
-from ..registry import Basis, Unit, measure
-from .common import calendar, rate_part
+from ..engine import AGE_BANDS_CONTACT, Ctx, annotate_age, annotate_team, band_label, gender
+from ..population import Dim, Kind, Population, population_measure
+from ..registry import Basis, Unit
+from .common import calendar, population
 
 S = "1"
 M, YTD = Basis.MONTH, Basis.YTD
@@ -54,7 +43,7 @@ def referrals_in(ctx: Ctx, basis: str):
     return annotate_team(qs, F("referral_date"))
 
 
-@measure(
+@population_measure(
     "fd.contacts",
     "Contacts received",
     S,
@@ -63,9 +52,8 @@ def referrals_in(ctx: Ctx, basis: str):
     [M, YTD],
     definition="contacts received in the period (month; YTD). " + CONTACT_TEAM,
 )
-def contacts(ctx):
-    for basis in (M, YTD):
-        yield from parts(contacts_in(ctx, basis), basis, num=Count("pk"))
+def contacts(ctx, basis):
+    return Population(contacts_in(ctx, basis), columns=("received_at",))
 
 
 NOT_DECIDED = "not_decided"
@@ -90,7 +78,7 @@ def outcome_at_end(ctx: Ctx, basis: str) -> Case:
     )
 
 
-@measure(
+@population_measure(
     "fd.contact_outcome",
     "Contact outcome",
     S,
@@ -106,14 +94,16 @@ def outcome_at_end(ctx: Ctx, basis: str) -> Case:
     "with no outcome); they sum to the contacts received, and a decision made after the period end never "
     "changes the period's figures. " + CONTACT_TEAM,
 )
-def contact_outcome(ctx):
-    for basis in (M, YTD):
-        yield from share_parts(
-            contacts_in(ctx, basis), basis, dimension="outcome", breakdown=outcome_at_end(ctx, basis)
-        )
+def contact_outcome(ctx, basis):
+    return Population(
+        contacts_in(ctx, basis),
+        Kind.SHARE,
+        dims={"outcome": Dim(outcome_at_end(ctx, basis))},
+        columns=("received_at", "decided_at", "outcome"),
+    )
 
 
-@measure(
+@population_measure(
     "fd.contact_conversion",
     "Contacts progressing to social care referral",
     S,
@@ -124,13 +114,14 @@ def contact_outcome(ctx):
     "care' was decided on or before the period end (as fd.contact_outcome) / contacts received in the "
     "period. " + CONTACT_TEAM,
 )
-def contact_conversion(ctx):
-    for basis in (M, YTD):
-        csc = Q(outcome="csc_referral") & decided_by_end(ctx, basis)
-        yield from parts(contacts_in(ctx, basis), basis, num=Count("pk", filter=csc), den=Count("pk"))
+def contact_conversion(ctx, basis):
+    csc = Q(outcome="csc_referral") & decided_by_end(ctx, basis)
+    return Population(
+        contacts_in(ctx, basis), Kind.RATIO, num=csc, columns=("received_at", "decided_at", "outcome")
+    )
 
 
-@measure(
+@population_measure(
     "fd.contacts_undecided",
     "Contacts received not decided in month",
     S,
@@ -141,13 +132,14 @@ def contact_conversion(ctx):
     "decision time, or one on or after the first instant of the next month, Europe/London) / contacts "
     "received in the period: fd.contact_outcome's not_decided part. " + CONTACT_TEAM,
 )
-def contacts_undecided(ctx):
-    for basis in (M, YTD):
-        undecided = ~decided_by_end(ctx, basis)
-        yield from parts(contacts_in(ctx, basis), basis, num=Count("pk", filter=undecided), den=Count("pk"))
+def contacts_undecided(ctx, basis):
+    undecided = ~decided_by_end(ctx, basis)
+    return Population(
+        contacts_in(ctx, basis), Kind.RATIO, num=undecided, columns=("received_at", "decided_at", "outcome")
+    )
 
 
-@measure(
+@population_measure(
     "fd.decision_24h",
     "Decision on contact within 24 hours",
     S,
@@ -158,17 +150,16 @@ def contacts_undecided(ctx):
     "whose decision time - receipt time is 24 hours or less / contacts decided in the period; team = the "
     "contact's team, else the allocation on the decision's London date",
 )
-def decision_24h(ctx):
-    for basis in (M, YTD):
-        qs = annotate_team(
-            Contact.objects.filter(ctx.in_window("decided_at", basis, is_datetime=True)),
-            local_date("decided"),
-        )
-        in_time = Q(decided_at__lte=F("received_at") + timedelta(hours=24))
-        yield from parts(qs, basis, num=Count("pk", filter=in_time), den=Count("pk"))
+def decision_24h(ctx, basis):
+    qs = annotate_team(
+        Contact.objects.filter(ctx.in_window("decided_at", basis, is_datetime=True)),
+        local_date("decided"),
+    )
+    in_time = Q(decided_at__lte=F("received_at") + timedelta(hours=24))
+    return Population(qs, Kind.RATIO, num=in_time, columns=("received_at", "decided_at", "outcome"))
 
 
-@measure(
+@population_measure(
     "fd.contacts_by_gender_age",
     "Contacts by gender and age band",
     S,
@@ -179,26 +170,22 @@ def decision_24h(ctx):
     definition="contacts received in the period by gender (female, male, indeterminate, unknown) x age band at "
     "the contact's London date (unborn, 0-4, 5-11, 12-15, 16-18, 19-25; other above 25). " + CONTACT_TEAM,
 )
-def contacts_by_gender_age(ctx):
-    for basis in (M, YTD):
-        qs = annotate_age(contacts_in(ctx, basis), "child__date_of_birth", local_date("received"))
-        by_age = parts(
-            qs,
-            basis,
-            num=Count("pk"),
-            dimension="gender_age",
-            breakdown=Concat(gender(), Value("|"), Cast("_age", CharField()), output_field=CharField()),
-        )
-
-        def to_band(label):
-            sex, _, age = label.partition("|")
-            return f"{sex}|{band_label(None if age in ('', 'None') else age, AGE_BANDS_CONTACT)}"
-
-        yield from whole_of(by_age)
-        yield from relabel(by_age, to_band)
+def contacts_by_gender_age(ctx, basis):
+    qs = annotate_age(contacts_in(ctx, basis), "child__date_of_birth", local_date("received"))
+    # Grouped by gender and exact age, banded afterwards (engine.relabel); the drill-down filters by the
+    # exact values that fall into the band.
+    sex_age = Concat(gender(), Value("|"), Cast("_age", CharField()), output_field=CharField())
+    return Population(
+        qs, dims={"gender_age": Dim(sex_age, label=gender_age_band)}, columns=("received_at", "_age")
+    )
 
 
-@measure(
+def gender_age_band(label: str) -> str:
+    sex, _, age = label.partition("|")
+    return f"{sex}|{band_label(None if age in ('', 'None') else age, AGE_BANDS_CONTACT)}"
+
+
+@population_measure(
     "fd.contacts_by_brag",
     "Contacts by initial / final BRAG rating",
     S,
@@ -209,16 +196,15 @@ def contacts_by_gender_age(ctx):
     definition="contacts received in the period by initial and, separately, by final BRAG rating (BLUE, GREEN, "
     "AMBER, RED; blank = not_recorded). " + CONTACT_TEAM,
 )
-def contacts_by_brag(ctx):
-    for basis in (M, YTD):
-        qs = contacts_in(ctx, basis)
-        yield from parts_and_whole(
-            qs, basis, num=Count("pk"), dimension="initial_rag", breakdown=F("initial_rag")
-        )
-        yield from parts(qs, basis, num=Count("pk"), dimension="final_rag", breakdown=F("final_rag"))
+def contacts_by_brag(ctx, basis):
+    return Population(
+        contacts_in(ctx, basis),
+        dims={"initial_rag": Dim(F("initial_rag")), "final_rag": Dim(F("final_rag"))},
+        columns=("received_at", "initial_rag", "final_rag"),
+    )
 
 
-@measure(
+@population_measure(
     "fd.referrals",
     "Referrals",
     S,
@@ -227,12 +213,11 @@ def contacts_by_brag(ctx):
     [M, YTD],
     definition="referrals with referral date in the period (month; YTD); " + REFERRAL_TEAM,
 )
-def referrals(ctx):
-    for basis in (M, YTD):
-        yield from parts(referrals_in(ctx, basis), basis, num=Count("pk"))
+def referrals(ctx, basis):
+    return Population(referrals_in(ctx, basis), columns=("referral_date", "source"))
 
 
-@measure(
+@population_measure(
     "fd.referral_rate",
     "Referrals per 10,000 children",
     S,
@@ -243,8 +228,13 @@ def referrals(ctx):
     definition="referrals in the financial year to date / population aged 0-17 of the financial year x 10,000 "
     "(the LA only)",
 )
-def referral_rate(ctx):
-    yield rate_part(ctx, YTD, referrals_in(ctx, YTD).count())
+def referral_rate(ctx, basis):
+    return Population(
+        referrals_in(ctx, basis),
+        Kind.RATE,
+        rate_denominator=lambda: population(ctx),
+        columns=("referral_date", "source"),
+    )
 
 
 def rereferral_q():
@@ -257,7 +247,7 @@ def rereferral_q():
     return Exists(earlier)
 
 
-@measure(
+@population_measure(
     "fd.rereferral_12m",
     "Re-referrals within 12 months",
     S,
@@ -267,10 +257,9 @@ def rereferral_q():
     definition="referrals in the period (month; YTD) of a child with a previous referral dated before this one "
     "and on or after the same date a year earlier (DfE) / referrals in the period; " + REFERRAL_TEAM,
 )
-def rereferral_12m(ctx):
-    for basis in (M, YTD):
-        qs = referrals_in(ctx, basis).annotate(_re=rereferral_q())
-        yield from parts(qs, basis, num=Count("pk", filter=Q(_re=True)), den=Count("pk"))
+def rereferral_12m(ctx, basis):
+    qs = referrals_in(ctx, basis).annotate(_re=rereferral_q())
+    return Population(qs, Kind.RATIO, num=Q(_re=True), columns=("referral_date", "source"))
 
 
 def source_group():
@@ -278,7 +267,7 @@ def source_group():
     return Case(*whens, default=Value("other"))
 
 
-@measure(
+@population_measure(
     "fd.referral_source",
     "Referrals by source",
     S,
@@ -290,14 +279,16 @@ def source_group():
     "school_education (2A, 2B), health (3A-3F), la_services (4, 5A-5D), other (1A-1D, 8, 9, 10, blank); "
     + REFERRAL_TEAM,
 )
-def referral_source(ctx):
-    for basis in (M, YTD):
-        yield from share_parts(
-            referrals_in(ctx, basis), basis, dimension="source_group", breakdown=source_group()
-        )
+def referral_source(ctx, basis):
+    return Population(
+        referrals_in(ctx, basis),
+        Kind.SHARE,
+        dims={"source_group": Dim(source_group())},
+        columns=("referral_date", "source"),
+    )
 
 
-@measure(
+@population_measure(
     "fd.referral_nfa",
     "Referrals with no further action",
     S,
@@ -307,8 +298,5 @@ def referral_source(ctx):
     definition="referrals in the period (month; YTD) marked no further action (nfa Y) / referrals in the "
     "period; " + REFERRAL_TEAM,
 )
-def referral_nfa(ctx):
-    for basis in (M, YTD):
-        yield from parts(
-            referrals_in(ctx, basis), basis, num=Count("pk", filter=Q(nfa=True)), den=Count("pk")
-        )
+def referral_nfa(ctx, basis):
+    return Population(referrals_in(ctx, basis), Kind.RATIO, num=Q(nfa=True), columns=("referral_date", "nfa"))

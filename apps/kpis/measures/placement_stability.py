@@ -11,10 +11,12 @@ from django.db.models.functions import Coalesce
 
 from apps.care.models import CareEpisode
 
-from ..engine import Ctx, annotate_age, band_label, parts, relabel, share_parts
+from ..engine import Ctx, annotate_age, band_label, parts
+from ..population import Dim, Kind, Population, population_measure
 from ..registry import Basis, Unit, measure
 from .children_in_care import (
     AGENCY,
+    CLA_COLUMNS,
     FOSTERING,
     INDEPENDENCE,
     KINSHIP,
@@ -30,6 +32,13 @@ from .children_in_care import (
 from .common import calendar
 
 S = "6a"
+THIRD_COLUMNS = (
+    *CLA_COLUMNS,
+    "_n",
+    ("_p1", "First placement start"),
+    ("_p2", "Second placement start"),
+    ("_p3", "Third placement start"),
+)
 M, YTD, R12 = Basis.MONTH, Basis.YTD, Basis.R12
 
 
@@ -46,7 +55,7 @@ def ni62_children(ctx: Ctx):
     )
 
 
-@measure(
+@population_measure(
     "ps.placements_in_year",
     "Children by number of placements",
     S,
@@ -57,7 +66,7 @@ def ni62_children(ctx: Ctx):
     definition="children looked after at period end by number of placements open at any time in the 12 months "
     "to the period end (1, 2, 3, 4, 5+) / looked after",
 )
-def placements_in_year(ctx):
+def placements_in_year(ctx, basis):
     how_many = Case(
         When(_n__gte=5, then=Value("5+")),
         When(_n=4, then=Value("4")),
@@ -66,7 +75,8 @@ def placements_in_year(ctx):
         default=Value("1"),
         output_field=CharField(),
     )
-    yield from share_parts(with_r12_placements(ctx), R12, dimension="placements", breakdown=how_many)
+    dims = {"placements": Dim(how_many)}
+    return Population(with_r12_placements(ctx), Kind.SHARE, dims=dims, columns=(*CLA_COLUMNS, "_n"))
 
 
 @measure(
@@ -80,6 +90,8 @@ def placements_in_year(ctx):
     "year to date (cumulative): a placement beginning on date P is a third placement when exactly 3 placements "
     "of the child (it included) were open at some time from the same date a year before P to P. Held by the "
     "episode's team, else the allocation at P",
+    not_drillable="It counts children (a child with two third placements in the year counts once), not "
+    "placements; the list of children is not built yet.",
 )
 def third_placements(ctx):
     prior = CareEpisode.objects.filter(
@@ -106,7 +118,7 @@ def months_band(months: str) -> str:
     return next((label for label, top in MONTH_BANDS if int(months) <= top), "24+")
 
 
-@measure(
+@population_measure(
     "ps.time_to_third",
     "Time between 1st and 3rd placement",
     S,
@@ -118,17 +130,18 @@ def months_band(months: str) -> str:
     "start of the third of their placements in R12: <1 (0), 1-3, 4-6, 6-12 (7-12), 13-18, 19-24, 24+ (25 or "
     "more) / children at NI62",
 )
-def time_to_third(ctx):
+def time_to_third(ctx, basis):
     # Grouped by the exact number of months and banded afterwards: a CASE over the expression would make
     # the database evaluate the placement-start subqueries once per branch.
     qs = ni62_children(ctx).annotate(_m=months_between(F("_p1"), F("_p3")))
-    yield from relabel(share_parts(qs, R12, dimension="months", breakdown=F("_m")), months_band)
+    dims = {"months": Dim(F("_m"), label=months_band)}
+    return Population(qs, Kind.SHARE, dims=dims, columns=THIRD_COLUMNS + (("_m", "Months, first to third"),))
 
 
 AGE_AT_THIRD = [("under_1", 0, 0), ("1-5", 1, 5), ("6-10", 6, 10), ("11-15", 11, 15), ("16+", 16, None)]
 
 
-@measure(
+@population_measure(
     "ps.age_at_third",
     "Age at 3rd placement",
     S,
@@ -139,10 +152,14 @@ AGE_AT_THIRD = [("under_1", 0, 0), ("1-5", 1, 5), ("6-10", 6, 10), ("11-15", 11,
     definition="children at NI62 at period end by age at the start of the third of their placements in R12: "
     "under 1, 1-5, 6-10, 11-15, 16+ (not_recorded: no date of birth) / children at NI62",
 )
-def age_at_third(ctx):
+def age_at_third(ctx, basis):
     qs = annotate_age(ni62_children(ctx), "child__date_of_birth", F("_p3"))
-    by_age = share_parts(qs, R12, dimension="age_band", breakdown=F("_age"))
-    yield from relabel(by_age, lambda age: band_label(age, AGE_AT_THIRD, unborn="not_recorded"))
+    dims = {"age_band": Dim(F("_age"), label=age_at_third_band)}
+    return Population(qs, Kind.SHARE, dims=dims, columns=THIRD_COLUMNS + (("_age", "Age at third"),))
+
+
+def age_at_third_band(age: str) -> str:
+    return band_label(age, AGE_AT_THIRD, unborn="not_recorded")
 
 
 def stability_group() -> Case:
@@ -163,7 +180,7 @@ def stability_group() -> Case:
     )
 
 
-@measure(
+@population_measure(
     "ps.second_placement_type",
     "Type of the 2nd placement",
     S,
@@ -175,7 +192,7 @@ def stability_group() -> Case:
     "episode): in_house_fostering, kinship_fostering, ifa_fostering, external_residential (K1, K2, K3, R1, S1 "
     "not provided by the LA), independence (H5, P2, Z11-Z14), other, not_recorded / children at NI62",
 )
-def second_placement_type(ctx):
+def second_placement_type(ctx, basis):
     group = Subquery(
         CareEpisode.objects.filter(child_id=OuterRef("child_id"), placement_start=OuterRef("_p2"))
         .order_by("start_date")
@@ -183,4 +200,5 @@ def second_placement_type(ctx):
         .values("_g")[:1],
         output_field=CharField(),
     )
-    yield from share_parts(ni62_children(ctx), R12, dimension="placement_group", breakdown=group)
+    dims = {"placement_group": Dim(group)}
+    return Population(ni62_children(ctx), Kind.SHARE, dims=dims, columns=THIRD_COLUMNS)

@@ -22,10 +22,11 @@ from django.db.models import (
 
 from apps.assessments.models import Conference, S47Enquiry, StrategyDiscussion
 
-from ..engine import Ctx, annotate_age, annotate_team, days_between, mean_days_parts, parts, share_parts
+from ..engine import Ctx, annotate_age, annotate_team, days_between, parts
+from ..population import Dim, Kind, Population, population_measure
 from ..registry import Basis, Unit, measure
 from .assessments import team_code
-from .common import rate_part
+from .common import population
 
 S = "3"
 M, YTD = Basis.MONTH, Basis.YTD
@@ -58,7 +59,7 @@ def icpcs_in(ctx: Ctx, basis: str):
     return annotate_team(in_window.filter(~Exists(earlier)), F("held_date"), team_field=None)
 
 
-@measure(
+@population_measure(
     "sd.meetings",
     "Strategy discussions",
     S,
@@ -67,9 +68,8 @@ def icpcs_in(ctx: Ctx, basis: str):
     [M, YTD],
     definition="Strategy discussions held (held date) in the period; also YTD.",
 )
-def meetings(ctx: Ctx):
-    for basis in (M, YTD):
-        yield from parts(discussions_in(ctx, basis), basis, num=Count("pk"))
+def meetings(ctx: Ctx, basis: str):
+    return Population(discussions_in(ctx, basis), columns=("held_date", "completed"))
 
 
 def _agency_parts(qs, basis: str, num: dict, den: dict):
@@ -95,6 +95,10 @@ def _agency_parts(qs, basis: str, num: dict, den: dict):
         "the agency was invited / discussions held in the period. The whole is all invitations / "
         "(discussions x 4 agencies), so the agency parts sum to it. Also YTD (the booklet's figures)."
     ),
+    not_drillable=(
+        "The whole counts invitations and attendances (a discussion counts once per agency), not records; "
+        "the list of discussions per agency is not built yet."
+    ),
 )
 def agency_invited(ctx: Ctx):
     for basis in (M, YTD):
@@ -116,6 +120,10 @@ def agency_invited(ctx: Ctx):
         "discussions it was invited to (attendance without an invitation is not counted). The whole is all "
         "attendances / all invitations, so the agency parts sum to it. Also YTD (the booklet's figures)."
     ),
+    not_drillable=(
+        "The whole counts invitations and attendances (a discussion counts once per agency), not records; "
+        "the list of discussions per agency is not built yet."
+    ),
 )
 def agency_attended(ctx: Ctx):
     for basis in (M, YTD):
@@ -124,7 +132,7 @@ def agency_attended(ctx: Ctx):
         yield from _agency_parts(discussions_in(ctx, basis), basis, num, den)
 
 
-@measure(
+@population_measure(
     "s47.started",
     "Section 47 enquiries",
     S,
@@ -133,12 +141,11 @@ def agency_attended(ctx: Ctx):
     [M, YTD],
     definition="Section 47 enquiries started in the period; also YTD. Per 10,000: s47.started_rate.",
 )
-def started(ctx: Ctx):
-    for basis in (M, YTD):
-        yield from parts(s47s_started(ctx, basis), basis, num=Count("pk"))
+def started(ctx: Ctx, basis: str):
+    return Population(s47s_started(ctx, basis), columns=("start_date", "completed_date", "outcome"))
 
 
-@measure(
+@population_measure(
     "s47.started_rate",
     "Section 47 enquiries per 10,000 children (YTD)",
     S,
@@ -148,11 +155,16 @@ def started(ctx: Ctx):
     la_only=True,
     definition="Section 47 enquiries started in the financial year to date / population aged 0-17 x 10,000.",
 )
-def started_rate(ctx: Ctx):
-    yield rate_part(ctx, YTD, S47Enquiry.objects.filter(ctx.in_window("start_date", YTD)).count())
+def started_rate(ctx: Ctx, basis: str):
+    return Population(
+        s47s_started(ctx, basis),
+        Kind.RATE,
+        rate_denominator=lambda: population(ctx),
+        columns=("start_date", "completed_date", "outcome"),
+    )
 
 
-@measure(
+@population_measure(
     "s47.outcome",
     "Outcome of section 47",
     S,
@@ -165,11 +177,16 @@ def started_rate(ctx: Ctx):
         "ICPC, legal action, continue with CIN/CP/CLA, NFA; blank: not_recorded) / completed in the period."
     ),
 )
-def outcome(ctx: Ctx):
-    yield from share_parts(s47s_completed(ctx, M), M, dimension="outcome", breakdown=F("outcome"))
+def outcome(ctx: Ctx, basis: str):
+    return Population(
+        s47s_completed(ctx, basis),
+        Kind.SHARE,
+        dims={"outcome": Dim(F("outcome"))},
+        columns=("start_date", "completed_date", "outcome"),
+    )
 
 
-@measure(
+@population_measure(
     "s47.by_team",
     "Section 47s by team",
     S,
@@ -182,11 +199,16 @@ def outcome(ctx: Ctx):
         "started in the period."
     ),
 )
-def by_team(ctx: Ctx):
-    yield from share_parts(s47s_started(ctx, M), M, dimension="team", breakdown=team_code())
+def by_team(ctx: Ctx, basis: str):
+    return Population(
+        s47s_started(ctx, basis),
+        Kind.SHARE,
+        dims={"team": Dim(team_code())},
+        columns=("start_date", "completed_date", "outcome"),
+    )
 
 
-@measure(
+@population_measure(
     "s47.days_open",
     "Section 47: length of time open",
     S,
@@ -198,11 +220,13 @@ def by_team(ctx: Ctx):
         "(numerator: total days; denominator: enquiries)."
     ),
 )
-def days_open(ctx: Ctx):
-    yield from mean_days_parts(s47s_completed(ctx, M), M, days_between("start_date", "completed_date"))
+def days_open(ctx: Ctx, basis: str):
+    duration = days_between("start_date", "completed_date")
+    qs = s47s_completed(ctx, basis)
+    return Population(qs, Kind.MEAN, duration=duration, columns=("start_date", "completed_date", "_days"))
 
 
-@measure(
+@population_measure(
     "icpc.held",
     "Children subject to ICPC",
     S,
@@ -214,11 +238,11 @@ def days_open(ctx: Ctx):
         "period)."
     ),
 )
-def held(ctx: Ctx):
-    yield from parts(icpcs_in(ctx, M), M, num=Count("pk"))
+def held(ctx: Ctx, basis: str):
+    return Population(icpcs_in(ctx, basis), columns=("held_date", "plan_made", "working_days_from_strategy"))
 
 
-@measure(
+@population_measure(
     "icpc.within_15wd",
     "ICPC within 15 working days",
     S,
@@ -231,12 +255,13 @@ def held(ctx: Ctx):
         "duration and counts in the denominator only."
     ),
 )
-def within_15wd(ctx: Ctx):
-    yield from parts(
-        icpcs_in(ctx, M),
-        M,
-        num=Count("pk", filter=Q(working_days_from_strategy__lte=ICPC_WITHIN_WD)),
-        den=Count("pk"),
+def within_15wd(ctx: Ctx, basis: str):
+    in_time = Q(working_days_from_strategy__lte=ICPC_WITHIN_WD)
+    return Population(
+        icpcs_in(ctx, basis),
+        Kind.RATIO,
+        num=in_time,
+        columns=("held_date", "plan_made", "working_days_from_strategy"),
     )
 
 
@@ -251,7 +276,7 @@ def gender_or_unborn():
     )
 
 
-@measure(
+@population_measure(
     "icpc.by_gender",
     "ICPCs by gender",
     S,
@@ -264,12 +289,12 @@ def gender_or_unborn():
         "date of birth, or born after the conference), else female, male, indeterminate, unknown / ICPCs."
     ),
 )
-def by_gender(ctx: Ctx):
-    qs = annotate_age(icpcs_in(ctx, M), "child__date_of_birth", F("held_date"))
-    yield from share_parts(qs, M, dimension="gender", breakdown=gender_or_unborn())
+def by_gender(ctx: Ctx, basis: str):
+    qs = annotate_age(icpcs_in(ctx, basis), "child__date_of_birth", F("held_date"))
+    return Population(qs, Kind.SHARE, dims={"gender": Dim(gender_or_unborn())}, columns=("held_date", "_age"))
 
 
-@measure(
+@population_measure(
     "icpc.to_plan",
     "ICPC resulting in a CP plan",
     S,
@@ -278,5 +303,10 @@ def by_gender(ctx: Ctx):
     [M],
     definition="ICPCs held in the period (one per child) with a plan made / ICPCs held in the period.",
 )
-def to_plan(ctx: Ctx):
-    yield from parts(icpcs_in(ctx, M), M, num=Count("pk", filter=Q(plan_made=True)), den=Count("pk"))
+def to_plan(ctx: Ctx, basis: str):
+    return Population(
+        icpcs_in(ctx, basis),
+        Kind.RATIO,
+        num=Q(plan_made=True),
+        columns=("held_date", "plan_made", "working_days_from_strategy"),
+    )

@@ -4,16 +4,16 @@ set and there is no ceased date or it is after D; the population is the children
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db.models import (
     Case,
     CharField,
-    Count,
     ExpressionWrapper,
-    FloatField,
+    IntegerField,
     OuterRef,
     Q,
     Subquery,
-    Sum,
     Value,
     When,
 )
@@ -27,14 +27,11 @@ from ..engine import (
     band,
     ethnicity_group,
     gender,
-    parts,
-    parts_and_whole,
-    relabel,
-    share_parts,
-    share_whole,
 )
-from ..registry import Basis, Unit, measure
+from ..population import Dim, Kind, Population, population_measure
+from ..registry import Basis, Unit
 from .children_in_care import (
+    CLA_COLUMNS,
     FOSTERING,
     INDEPENDENCE,
     RESIDENTIAL,
@@ -45,6 +42,7 @@ from .children_in_care import (
 )
 
 S = "7"
+UASC_COLUMNS = (*CLA_COLUMNS, "child__uasc_ceased_date")
 END = Basis.AT_END
 YEARS = [("<1", 0, 0), ("1", 1, 1), ("2", 2, 2), ("3", 3, 3), ("4+", 4, None)]
 
@@ -54,7 +52,7 @@ def uasc(ctx: Ctx):
     return looked_after(ctx).filter(ceased_after, child__uasc=True)
 
 
-@measure(
+@population_measure(
     "uasc.count",
     "UASC looked after",
     S,
@@ -65,14 +63,11 @@ def uasc(ctx: Ctx):
     definition="children looked after at period end who are UASC at that date (flag set, not ceased on or "
     "before it), by legal status as cla.legal_status (blank = not_recorded, its own part)",
 )
-def uasc_count(ctx):
-    qs = uasc(ctx)
-    yield from parts_and_whole(
-        qs, END, num=Count("pk"), dimension="legal_status", breakdown=legal_status_group()
-    )
+def uasc_count(ctx, basis):
+    return Population(uasc(ctx), dims={"legal_status": Dim(legal_status_group())}, columns=UASC_COLUMNS)
 
 
-@measure(
+@population_measure(
     "uasc.time_in_care",
     "UASC time in care",
     S,
@@ -83,12 +78,13 @@ def uasc_count(ctx):
     definition="UASC looked after at period end by whole years of the current period of care at the period "
     "end (<1, 1, 2, 3, 4+) / UASC looked after",
 )
-def uasc_time_in_care(ctx):
+def uasc_time_in_care(ctx, basis):
     qs = annotate_age(uasc(ctx), "period_of_care_start", ctx.end)
-    yield from share_parts(qs, END, dimension="years", breakdown=band(YEARS, unborn="not_recorded"))
+    dims = {"years": Dim(band(YEARS, unborn="not_recorded"))}
+    return Population(qs, Kind.SHARE, dims=dims, columns=(*UASC_COLUMNS, ("_age", "Years in care")))
 
 
-@measure(
+@population_measure(
     "uasc.time_in_care_mean",
     "UASC mean time in care (years)",
     S,
@@ -98,11 +94,13 @@ def uasc_time_in_care(ctx):
     definition="mean length in years (calendar days / 365.25) of the current period of care of UASC looked "
     "after at period end",
 )
-def uasc_time_in_care_mean(ctx):
+def uasc_time_in_care_mean(ctx, basis):
     qs = uasc(ctx).filter(period_of_care_start__isnull=False)
-    qs = qs.annotate(_days=Value(jdn(ctx.end)) - day_number("period_of_care_start"))
-    years = ExpressionWrapper(Sum("_days") / Value(365.25), output_field=FloatField())
-    yield from parts(qs, END, num=years, den=Count("pk"))
+    days = ExpressionWrapper(
+        Value(jdn(ctx.end)) - day_number("period_of_care_start"), output_field=IntegerField()
+    )
+    # The numerator is the summed days in years (per = 365.25 days).
+    return Population(qs, Kind.MEAN, duration=days, per=Decimal("365.25"), columns=(*UASC_COLUMNS, "_days"))
 
 
 def uasc_placement_group() -> Case:
@@ -117,7 +115,7 @@ def uasc_placement_group() -> Case:
     )
 
 
-@measure(
+@population_measure(
     "uasc.placement",
     "UASC current placement",
     S,
@@ -128,11 +126,12 @@ def uasc_placement_group() -> Case:
     definition="UASC looked after at period end by current placement: fostering (U1-U6), independence (H5, P2, "
     "Z11-Z14), residential (K1, K2, K3, R1, S1), nhs_health_trust (R2), other, not_recorded / UASC looked after",
 )
-def uasc_placement(ctx):
-    yield from share_parts(uasc(ctx), END, dimension="placement_group", breakdown=uasc_placement_group())
+def uasc_placement(ctx, basis):
+    dims = {"placement_group": Dim(uasc_placement_group())}
+    return Population(uasc(ctx), Kind.SHARE, dims=dims, columns=UASC_COLUMNS)
 
 
-@measure(
+@population_measure(
     "uasc.by_team",
     "UASC by team",
     S,
@@ -143,12 +142,12 @@ def uasc_placement(ctx):
     definition="UASC looked after at period end by the code of the team holding them / UASC looked after "
     "(not_recorded: no team)",
 )
-def uasc_by_team(ctx):
+def uasc_by_team(ctx, basis):
     code = Subquery(OrgUnit.objects.filter(pk=OuterRef("_team")).values("code")[:1])
-    yield from share_parts(uasc(ctx), END, dimension="team", breakdown=code)
+    return Population(uasc(ctx), Kind.SHARE, dims={"team": Dim(code)}, columns=UASC_COLUMNS)
 
 
-@measure(
+@population_measure(
     "uasc.ethnicity",
     "UASC by ethnicity",
     S,
@@ -158,11 +157,12 @@ def uasc_by_team(ctx):
     breakdowns=("ethnicity",),
     definition="UASC looked after at period end by ethnicity group / UASC looked after",
 )
-def uasc_ethnicity(ctx):
-    yield from share_parts(uasc(ctx), END, dimension="ethnicity", breakdown=ethnicity_group())
+def uasc_ethnicity(ctx, basis):
+    dims = {"ethnicity": Dim(ethnicity_group())}
+    return Population(uasc(ctx), Kind.SHARE, dims=dims, columns=(*UASC_COLUMNS, "child__ethnicity"))
 
 
-@measure(
+@population_measure(
     "uasc.gender_age",
     "UASC by gender and age",
     S,
@@ -173,7 +173,7 @@ def uasc_ethnicity(ctx):
     definition="UASC looked after at period end by gender, by exact age at the period end, and by gender|age "
     "(% male = gender male; % male aged 16-17 = gender_age male|16 + male|17) / UASC looked after",
 )
-def uasc_gender_age(ctx):
+def uasc_gender_age(ctx, basis):
     qs = annotate_age(uasc(ctx), "child__date_of_birth", ctx.end)
     age = Case(
         When(Q(_age__isnull=True) | Q(_age__lt=0), then=Value("not_recorded")),
@@ -181,10 +181,9 @@ def uasc_gender_age(ctx):
         output_field=CharField(),
     )
     # One grouping by gender|age; the whole, gender and age parts are sums of its groups.
-    by_gender_age = parts(
-        qs, END, num=Count("pk"), dimension="gender_age", breakdown=Concat(gender(), Value("|"), age)
-    )
-    yield from share_whole(by_gender_age)
-    yield from relabel(by_gender_age, lambda b: b.partition("|")[0], dimension="gender")
-    yield from relabel(by_gender_age, lambda b: b.partition("|")[2], dimension="age")
-    yield from by_gender_age
+    dims = {
+        "gender_age": Dim(Concat(gender(), Value("|"), age)),
+        "gender": Dim(of="gender_age", label=lambda b: b.partition("|")[0]),
+        "age": Dim(of="gender_age", label=lambda b: b.partition("|")[2]),
+    }
+    return Population(qs, Kind.SHARE, dims=dims, columns=(*UASC_COLUMNS, "child__sex", "_age"))

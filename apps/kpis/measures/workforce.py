@@ -31,10 +31,13 @@ from apps.workforce.choices import Grade
 from apps.workforce.models import Allocation, Audit, Post, Supervision, Worker
 
 from ..engine import Ctx, annotate_team, open_at, parts, share_parts
+from ..population import Dim, Kind, Population, population_measure
 from ..registry import Basis, Part, Unit, measure
 from .common import parameter as param
 
 S = "10"
+NOT_CHILDREN = "It counts posts, not children's records: there is no child-level list behind it."
+ALLOCATION_COLUMNS = ("start_date", "end_date", "worker__worker_id")
 END, M, R3M = Basis.AT_END, Basis.MONTH, Basis.R3M
 
 
@@ -61,6 +64,7 @@ def workers_employed(ctx: Ctx):
     "Numerator and denominator are summed separately up to service and LA. Admins set the target band.",
     # The denominator is staff FTE, not a count of children: a small team's FTE is not suppressed.
     suppress_denominator=False,
+    not_drillable="Its denominator is the staff FTE, not records; the cases behind its numerator are wf.open_cases.",
 )
 def caseload(ctx):
     for p in parts(open_allocated_cases(ctx), END, num=Count("pk")):
@@ -70,7 +74,7 @@ def caseload(ctx):
         yield Part(END, p.team_id, 0, p.numerator)
 
 
-@measure(
+@population_measure(
     "wf.open_cases",
     "Open cases by service",
     S,
@@ -80,8 +84,8 @@ def caseload(ctx):
     definition="Allocated open cases at period end: allocations open at the end with a worker named, by the "
     "team on the allocation (rolled up by service and LA).",
 )
-def open_cases(ctx):
-    yield from parts(open_allocated_cases(ctx), END, num=Count("pk"))
+def open_cases(ctx, basis):
+    return Population(open_allocated_cases(ctx), columns=ALLOCATION_COLUMNS)
 
 
 def posts_open(ctx: Ctx):
@@ -99,6 +103,7 @@ def posts_open(ctx: Ctx):
     definition="Posts open at period end by status (permanent / agency / vacant) / posts open at period end. "
     "Funded posts and filled unfunded posts count; an unfunded vacant post is not a vacancy and is left "
     "out. Polarity: a higher permanent share is better.",
+    not_drillable=NOT_CHILDREN,
 )
 def staff_makeup(ctx):
     qs = posts_open(ctx).exclude(funded=False, status="vacant")
@@ -113,6 +118,7 @@ def staff_makeup(ctx):
     "down",
     [END],
     definition="Filled posts (permanent or agency) with no funded establishment (funded N) open at period end.",
+    not_drillable=NOT_CHILDREN,
 )
 def unfunded_posts(ctx):
     qs = posts_open(ctx).filter(funded=False, status__in=["permanent", "agency"])
@@ -130,7 +136,7 @@ def supervision_state(ctx: Ctx, days: int) -> Case:
     )
 
 
-@measure(
+@population_measure(
     "wf.supervision",
     "Case supervision within 6 weeks",
     S,
@@ -145,7 +151,7 @@ def supervision_state(ctx: Ctx, days: int) -> Case:
     "before end - 42 days), none_recorded; each / open allocated cases. 42 days is an LA standard "
     "(MeasureSetting parameter days). Polarity: newly allocated + in time higher is better.",
 )
-def supervision(ctx):
+def supervision(ctx, basis):
     days = int(param("wf.supervision", "days"))
     last = (
         Supervision.objects.filter(child_id=OuterRef("child_id"), kind="case", held_date__lte=ctx.end)
@@ -153,7 +159,10 @@ def supervision(ctx):
         .values("held_date")[:1]
     )
     qs = open_allocated_cases(ctx).annotate(_last=Subquery(last))
-    yield from share_parts(qs, END, dimension="supervision", breakdown=supervision_state(ctx, days))
+    dims = {"supervision": Dim(supervision_state(ctx, days))}
+    return Population(
+        qs, Kind.SHARE, dims=dims, columns=(*ALLOCATION_COLUMNS, ("_last", "Last case supervision"))
+    )
 
 
 @measure(
@@ -165,6 +174,7 @@ def supervision(ctx):
     [R3M],
     definition="Group supervision sessions held in the 3 months to period end, by the team on the record "
     "(else the team holding the child's case on the day; neither = LA only).",
+    not_drillable="Group supervisions are about a team, not a child: there is no child-level list.",
 )
 def group_supervision(ctx):
     qs = Supervision.objects.filter(ctx.in_window("held_date", R3M), kind="group")
@@ -196,6 +206,7 @@ def _grade(field: str):
     "kind_grade ('regular|good') = audits of the kind with the grade (inadequate, requires_improvement, "
     "good, outstanding, not_recorded) / audits of that kind, so grade shares are within each kind as in the "
     "booklet. Polarity: good and outstanding shares higher is better.",
+    not_drillable="Its kind-by-grade parts take the kind's audits as their denominator; that list is not built yet.",
 )
 def audits(ctx):
     qs = audits_in(ctx)
@@ -220,7 +231,7 @@ def audits(ctx):
             yield Part(M, p.team_id, counts.get((p.team_id, label), 0), p.numerator, "kind_grade", label)
 
 
-@measure(
+@population_measure(
     "qa.management_oversight",
     "Management oversight grading",
     S,
@@ -232,6 +243,7 @@ def audits(ctx):
     "requires_improvement, good, outstanding, not_recorded) / regular audits completed in period. Polarity: "
     "good and outstanding shares higher is better.",
 )
-def management_oversight(ctx):
+def management_oversight(ctx, basis):
     qs = audits_in(ctx).filter(kind="regular")
-    yield from share_parts(qs, M, dimension="oversight_grade", breakdown=F("oversight_grade"))
+    columns = ("completed_date", "kind", "grade", "oversight_grade")
+    return Population(qs, Kind.SHARE, dims={"oversight_grade": Dim(F("oversight_grade"))}, columns=columns)
