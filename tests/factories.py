@@ -39,7 +39,7 @@ from apps.kpis.models import (
 )
 from apps.people.models import Child
 from apps.plans.models import CINPlan, CPPlan, Visit
-from apps.scorecards.models import LayoutRow, LayoutSection, ScorecardLayout
+from apps.scorecards.models import Commentary, LayoutRow, LayoutSection, ScorecardLayout
 from apps.workforce.models import Allocation, Audit, Family, FamilyMember, Post, Supervision, Worker
 
 LONDON = ZoneInfo("Europe/London")
@@ -588,7 +588,20 @@ class ImportRunFactory(DjangoModelFactory):
     error_count = 0
 
 
-# --- scorecard layouts -----------------------------------------------------------------------------------
+# --- scorecard layouts and commentary ---------------------------------------------------------------------
+
+
+class CommentaryFactory(DjangoModelFactory):
+    class Meta:
+        model = Commentary
+
+    period = "2018-03"
+    org_unit = factory.SubFactory(LAFactory)
+    section = ""
+    version = factory.Sequence(lambda n: n + 1)
+    text = "Contacts fell after the half term."
+    author_name = "A. Director"
+    written_at = factory.LazyFunction(lambda: datetime(2018, 4, 4, 9, 30, tzinfo=LONDON))
 
 
 class ScorecardLayoutFactory(DjangoModelFactory):

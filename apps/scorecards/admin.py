@@ -1,11 +1,11 @@
 """Read-only views of the scorecard layouts (edited at /manage/scorecard-layouts/, where every change writes
-an audit event)."""
+an audit event) and of commentary (written at /commentary/, each version audited)."""
 
 from django.contrib import admin
 
 from apps.core.admin import ReadOnlyAdmin
 
-from .models import LayoutRow, LayoutSection, ScorecardLayout
+from .models import Commentary, LayoutRow, LayoutSection, ScorecardLayout
 
 
 @admin.register(ScorecardLayout)
@@ -27,3 +27,11 @@ class LayoutRowAdmin(ReadOnlyAdmin):
     list_filter = ("section__layout",)
     search_fields = ("plan_ref", "measure", "label")
     list_select_related = ("section",)
+
+
+@admin.register(Commentary)
+class CommentaryAdmin(ReadOnlyAdmin):
+    list_display = ("period", "org_unit", "section", "version", "author_name", "written_at")
+    list_filter = ("section",)
+    search_fields = ("period", "org_unit__code", "author_name")
+    list_select_related = ("org_unit",)

@@ -24,7 +24,7 @@ from apps.kpis.registry import Measure, Unit, load
 from . import series
 from .links import drill_url
 from .sections import Run, Section, Units, UnitsTrend
-from .selectors import Figure, Key
+from .selectors import Figure, Key, default_month
 from .templatetags.figures import NO_VALUE, WITHHELD_TITLE, format_number
 
 LEVEL_ORDER = {OrgLevel.LA: 0, OrgLevel.SERVICE: 1, OrgLevel.TEAM: 2}
@@ -260,7 +260,7 @@ def resolve(request, section: Section) -> tuple[PageForm, PageData | None]:
     form = PageForm(data, months=months, units=units)
     if not form.is_valid():
         return form, None
-    period = form.cleaned_data["period"] or (months[0] if months else "")
+    period = form.cleaned_data["period"] or default_month(months)
     code = form.cleaned_data["org_unit"]
     by_code = {u.code: u for u in units}
     org_unit = by_code[code] if code else default_unit(user, units)

@@ -13,6 +13,7 @@ from apps.kpis import ratings
 
 from .models import LayoutRow, LayoutSection, ScorecardLayout
 from .scorecard import NO_RATING, ROW_ORDER, home_unit_code, months_for
+from .selectors import default_month
 
 RATING_CHOICES = [
     (ratings.RED, "Red"),
@@ -64,7 +65,7 @@ class ScorecardFilterSet(df.FilterSet):
         data = data.copy() if data is not None else {}
         # Missing parameters take their defaults, so the form shows what the page shows.
         for name, value in (
-            ("period", self.months[0] if self.months else ""),
+            ("period", default_month(self.months)),
             ("org_unit", home_unit_code(user, la)),
             ("layout", default.slug if default else ""),
         ):

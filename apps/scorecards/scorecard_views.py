@@ -17,6 +17,9 @@ from django.utils.cache import add_never_cache_headers
 from apps.accounts import access
 
 from . import scorecard as sc
+from . import selectors
+from .commentary import commentary_url
+from .models import OVERALL
 from .scorecard_exports import HEADER, export_values
 from .scorecard_filters import ScorecardFilterSet
 from .scorecard_tables import ARROW_GLYPH, ScorecardTable
@@ -68,6 +71,16 @@ def scorecard(request):
         return _export(card, fmt)
     table = ScorecardTable(card.lines, scorecard=card)
     context.update(card=card, table=table, sections=card.sections())
+    # The month as a whole's commentary (a director's for the LA, a head of service's for a service).
+    context["commentary"] = {
+        "entry": selectors.commentary(period=card.period, org_unit=card.org_unit, user=request.user).get(
+            OVERALL
+        ),
+        "may_comment": access.may_comment_on(request.user, card.org_unit),
+        "edit_url": commentary_url(
+            period=card.period, org_unit=card.org_unit.code, section=OVERALL, next_url=request.get_full_path()
+        ),
+    }
     return _page(request, context)
 
 

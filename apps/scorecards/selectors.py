@@ -86,6 +86,18 @@ def first_published(*, period: str, org_unit: OrgUnit) -> dict[Key, Decimal | No
     }
 
 
+def default_month(months: list[str], today=None) -> str:
+    """The month a page opens on, of `months` (newest first): the newest that has ended, since the month
+    under way holds only the days so far; the newest held when none has."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    for period in months:
+        if Period.parse(period).end < today:
+            return period
+    return months[0] if months else ""
+
+
 def months_back(period: str, count: int) -> list[str]:
     """`count` months ending at `period`, oldest first."""
     last = Period.parse(period)

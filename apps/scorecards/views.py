@@ -1,4 +1,4 @@
-"""The scorecards app's pages. The home page: what a signed-in user opens first."""
+"""The scorecards app's pages. The home page: what a signed-in user opens first (apps.scorecards.home)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,12 @@ from django.shortcuts import render
 from apps.accounts import access
 from apps.imports.selectors import data_held_summary
 
+from .home import headlines
+
 
 @login_required
 def home(request):
     aggregates_only = access.suppresses_small_counts(request.user)
-    return render(request, "scorecards/home.html", data_held_summary(aggregates_only=aggregates_only))
+    context = data_held_summary(aggregates_only=aggregates_only)
+    context["headlines"] = headlines(request.user)
+    return render(request, "scorecards/home.html", context)

@@ -66,7 +66,8 @@ def test_home_shows_council_counts_and_last_import(client, settings, django_asse
 
     # A fixed number of queries however many rows: one aggregate per record type, plus org, population, the
     # last import, and the session/user/two-factor device lookups.
-    with django_assert_max_num_queries(len(HELD_TABLES) + 7):
+    # No month is held, so the headlines cost three (the months, the default layout, the LA).
+    with django_assert_max_num_queries(len(HELD_TABLES) + 7 + 3):
         response = client.get(reverse("home"))
 
     assert response.status_code == 200
@@ -145,3 +146,60 @@ def test_a_manager_still_sees_what_is_held(client, login):
     response = client.get(reverse("home"))
     tables = {t["file"]: t for t in response.context["tables"]}
     assert tables["adoptions.csv"]["rows"] == 1 and "21 Jul 2016" in response.content.decode()
+
+
+def test_headline_measures_for_the_users_unit_red_first(client, login, personas, world, snap, months):
+    """The home page opens on the unit a user answers for: its default layout's headline measures for the
+    latest month that has ended, rated, red first, with the month's state."""
+    from apps.kpis.registry import load
+    from apps.scorecards.models import LayoutRow, ScorecardLayout
+    from apps.scorecards.services import layout_load
+    from tests.factories import TargetFactory
+
+    ScorecardLayout.objects.update(is_default=False)
+    layout_load(
+        {
+            "slug": "home",
+            "name": "Home",
+            "is_default": True,
+            "sections": [
+                {
+                    "title": "Theme",
+                    "rows": [
+                        {"plan_ref": "A", "measure": "as.within_45wd", "headline": True},
+                        {"plan_ref": "B", "measure": "cin.visits_in_time", "headline": True},
+                        {"plan_ref": "C", "measure": "fd.contacts"},
+                    ],
+                }
+            ],
+        },
+        registry=load(),
+    )
+    assert ScorecardLayout.objects.get(slug="home").is_default
+    team = world["teams"]["A1"]
+    snap("as.within_45wd", "2026-10", 18, 20, org_unit=team)  # 90%: green against 80
+    snap("cin.visits_in_time", "2026-10", 10, 20, org_unit=team)  # 50%: red against 80
+    snap("fd.contacts", "2026-10", 40, org_unit=team)
+    for code in ("as.within_45wd", "cin.visits_in_time"):
+        TargetFactory(measure=code, financial_year=2026, org_unit=team, value=80)
+    login(client, personas["manager_a1"])
+    response = client.get(reverse("home"))
+    h = response.context["headlines"]
+    assert h["card"].org_unit == team and h["card"].period == "2026-10"  # the newest month that has ended
+    assert [r["line"].row.measure for r in h["rows"]] == ["cin.visits_in_time", "as.within_45wd"]
+    assert [r["line"].rating for r in h["rows"]] == ["red", "green"] and h["red"] == 1
+    body = response.content.decode()
+    assert "Provisional" in body and "1 measure rated red" in body and "Contacts received" not in body
+    assert LayoutRow.objects.filter(section__layout__slug="home", headline=True).count() == 2
+
+
+def test_pages_open_on_the_newest_month_that_has_ended():
+    from apps.scorecards.selectors import default_month
+
+    assert default_month(["2026-12", "2026-11", "2026-10"], today=date(2026, 12, 1)) == "2026-11"
+    assert (
+        default_month(["2026-12", "2026-11"], today=date(2026, 11, 30)) == "2026-12"
+    )  # none ended: newest held
+    assert default_month(["2026-12", "2026-11"], today=date(2026, 12, 1)) == "2026-11"
+    assert default_month(["2026-12"], today=date(2026, 12, 15)) == "2026-12"
+    assert default_month([], today=date(2026, 12, 15)) == ""

@@ -17,15 +17,15 @@ URL = reverse("scorecards:scorecard")
 # Session and user (3), the filter's choices (months, org units, layouts, sections: 4), the layout's rows, the
 # month's figures, the 11 months before it, the month's state, restated figures, the baseline and its month,
 # the org units below this one and their figures (rows by service or team), polarities, targets (the org
-# tree and the targets), benchmarks.
-MAX_QUERIES = 20
+# tree and the targets), benchmarks, the month's commentary.
+MAX_QUERIES = 21
 # A viewer has no second factor to read, no restated values, and no single reads of the trend, the month, the
 # baseline month and the units below; instead, for each of the 12 months, the baseline's month and the two
 # months of the rows by service or team: whether the month is published with its stored suppression, and
 # its rows. The first read of a month after a write to it (its suppression not worked out yet) reads the whole
 # month instead, locks the month's state in a savepoint (three statements), reads the org tree and stores
 # the pattern: four more.
-MAX_QUERIES_VIEWER = MAX_QUERIES - 6 + 2 * 12 + 2 + 2 * 2
+MAX_QUERIES_VIEWER = MAX_QUERIES - 6 + 2 * 12 + 2 + 2 * 2 + 1  # + whether the commentary's month is published
 MAX_QUERIES_VIEWER_COLD = MAX_QUERIES_VIEWER + 4 * (12 + 1 + 2)
 MONTHS = [str(Period(2025, 10) + i) for i in range(12)]  # 2025-10 .. 2026-09
 
