@@ -364,3 +364,29 @@ def test_the_attacker_recovers_nothing_from_a_demo_council_month(tmp_path, clien
         i for i in pattern.primary if (i, "n") in known and known[(i, "n")] == _f(rows[i]["numerator"])
     ]
     assert len(recovered) > 20
+
+
+@pytest.mark.django_db
+def test_the_pattern_is_stored_with_the_month_and_cleared_by_a_write(la):
+    """Worked out once (the backfill command does it for published months), read back without work, and
+    cleared when the month's snapshots change."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from apps.core.periods import Period
+    from apps.kpis.models import PeriodState
+    from apps.kpis.services import snapshot_period_compute
+    from tests.factories import ContactFactory, TeamFactory
+
+    team = TeamFactory()
+    for _ in range(3):  # three contacts: a small count, withheld
+        ContactFactory(team=team, received_at="2018-01-10T10:00:00Z")
+    out = StringIO()
+    call_command("backfill", "--from", "2018-01", "--to", "2018-01", stdout=out)
+    assert "suppression worked out for 1 published months" in out.getvalue()
+    state = PeriodState.objects.get(period="2018-01")
+    assert state.frozen_at is not None and state.withheld and state.withheld_at is not None
+    ContactFactory(team=team, received_at="2018-01-11T10:00:00Z")
+    snapshot_period_compute(period=Period.parse("2018-01"))  # a restatement: the figures change
+    assert PeriodState.objects.get(period="2018-01").withheld is None

@@ -18,6 +18,11 @@ class Command(BaseCommand):
             default=1,
             help="processes sharing the months (PostgreSQL: about one per core; SQLite gains nothing)",
         )
+        parser.add_argument(
+            "--no-publish",
+            action="store_true",
+            help="leave viewers' suppression of the published months to be worked out when first read",
+        )
 
     def handle(self, *args, **opts):
         try:
@@ -32,3 +37,30 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         seconds = (job.finished_at - job.started_at).total_seconds()
         self.stdout.write(f"Backfill #{job.pk} {job.first_period}..{job.last_period} done in {seconds:.1f} s")
+        if not opts["no_publish"]:
+            self.publish(job)
+
+    def publish(self, job):
+        """Work out viewers' suppression of the published months now (seconds a month on a large council),
+        so that the first viewer to open a page does not wait for it."""
+        import time
+
+        from apps.kpis.models import PeriodState
+        from apps.kpis.selectors import withheld_pks
+
+        start = time.perf_counter()
+        months = list(
+            PeriodState.objects.filter(
+                period__gte=job.first_period,
+                period__lte=job.last_period,
+                frozen_at__isnull=False,
+                withheld__isnull=True,
+            ).values_list("period", flat=True)
+        )
+        for period in months:
+            withheld_pks(period)
+        if months:
+            self.stdout.write(
+                f"Viewers' suppression worked out for {len(months)} published months "
+                f"in {time.perf_counter() - start:.1f} s"
+            )
