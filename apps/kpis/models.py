@@ -109,6 +109,8 @@ class Snapshot(models.Model):
         indexes = [
             models.Index(fields=["period", "org_unit", "measure"]),
             models.Index(fields=["measure", "org_unit", "period"]),
+            # Pages read the newest version of each (measure, period): a lookup this index answers directly.
+            models.Index(fields=["measure", "period", "version"], name="snapshot_newest_version"),
         ]
 
     def __str__(self):
