@@ -19,11 +19,11 @@ from .templatetags.figures import format_number
 RATING_ORDER = {ratings.RED: 0, "withheld": 3, ratings.AMBER: 1, ratings.GREEN: 2}
 
 
-def _rating_html(rating):
+def _rating_html(rating, has_target: bool):
     if rating == "withheld":
         return withheld()
     if not rating:
-        return format_html('<span class="muted">{}</span>', "no target")
+        return format_html('<span class="muted">{}</span>', "no figure" if has_target else "no target")
     return format_html('<span class="rag rag--{}">{}</span>', rating, RATING_TEXT.get(rating, rating))
 
 
@@ -49,7 +49,7 @@ def headlines(user) -> dict:
             "change": change_html(
                 line.change, line.withheld_change, line.direction, line.arrow_text, line.unit
             ),
-            "rating": _rating_html(line.rating),
+            "rating": _rating_html(line.rating, line.target is not None),
             "target": format_number(line.target.value, line.unit) if line.target is not None else "",
         }
         for line in lines
