@@ -15,6 +15,7 @@ from functools import cached_property
 from django.db.models import OuterRef, Subquery
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from apps.accounts import access
 from apps.accounts.models import AccessAction
@@ -231,8 +232,8 @@ class DrillView(ChildLevelListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         query.pop("format", None)
-        context["export_query"] = query.urlencode()
         context["drill_params"] = [(k, query[k]) for k in DRILL_PARAMS if query.get(k)]
+        context["clear_url"] = f"{self.request.path}?{urlencode(context['drill_params'])}"
         context["listed"] = context["table"].paginator.count
         return context
 
