@@ -57,11 +57,16 @@ def _contract(s: Snapshot) -> dict:
     }
 
 
-def _month_rows(*, period: str, org_unit: OrgUnit | None = None) -> list[tuple[int, dict]]:
-    qs = (
-        latest_snapshots(period=period, org_unit=org_unit)
-        .select_related("org_unit")
-        .order_by("measure", "org_unit__level", "org_unit__code", "basis", "dimension", "breakdown")
+def _month_rows(
+    *, period: str, org_unit: OrgUnit | None = None, org_units=None, measures=None
+) -> list[tuple[int, dict]]:
+    qs = latest_snapshots(period=period, org_unit=org_unit)
+    if org_units is not None:
+        qs = qs.filter(org_unit__in=list(org_units))
+    if measures is not None:
+        qs = qs.filter(measure__in=sorted(measures))
+    qs = qs.select_related("org_unit").order_by(
+        "measure", "org_unit__level", "org_unit__code", "basis", "dimension", "breakdown"
     )
     return [(s.pk, _contract(s)) for s in qs]
 
@@ -100,17 +105,26 @@ def _work_out_withheld(period: str, rows: list[tuple[int, dict]] | None) -> froz
     return frozenset(pks)
 
 
-def suppressed_month(period: str, org_unit: OrgUnit | None = None, *, withheld=None) -> list[dict]:
-    """The month's figures (of one org unit, or all) as viewers see them: each row with `suppressed`, a
-    suppressed row without its numbers. The pattern is the whole month's, whichever part is read; pass the
-    stored pattern as `withheld` when it has been read already."""
+def suppressed_month(
+    period: str, org_unit: OrgUnit | None = None, *, withheld=None, org_units=None, measures=None
+) -> list[dict]:
+    """The month's figures (of one org unit, of `org_units`, or all; of `measures`, or all) as viewers see
+    them: each row with `suppressed`, a suppressed row without its numbers. The pattern is the whole month's,
+    whichever part is read; pass the stored pattern as `withheld` when it has been read already."""
     if withheld is None:
-        # Not worked out since the last write: over the whole month, then narrowed to the org unit.
+        # Not worked out since the last write: over the whole month, then narrowed.
         every = _month_rows(period=period)
         withheld = _work_out_withheld(period, every)
-        rows = every if org_unit is None else [(pk, r) for pk, r in every if r["org_unit"] == org_unit.code]
+        codes = {org_unit.code} if org_unit is not None else None
+        if org_units is not None:
+            codes = {u.code for u in org_units}
+        rows = [
+            (pk, r)
+            for pk, r in every
+            if (codes is None or r["org_unit"] in codes) and (measures is None or r["kpi"] in measures)
+        ]
     else:
-        rows = _month_rows(period=period, org_unit=org_unit)
+        rows = _month_rows(period=period, org_unit=org_unit, org_units=org_units, measures=measures)
     out = []
     for pk, row in rows:
         if pk in withheld:
@@ -127,17 +141,20 @@ def is_published(period: str) -> bool:
     return PeriodState.objects.filter(period=period, frozen_at__isnull=False).exists()
 
 
-def published_rows(*, period: str, org_unit: OrgUnit | None, user) -> tuple[list[dict], bool]:
+def published_rows(
+    *, period: str, org_unit: OrgUnit | None, user, org_units=None, measures=None
+) -> tuple[list[dict], bool]:
     """The month's figures for a user, and whether they are suppressed: the one read every viewer-facing
-    page, export and API uses. Viewers get published months only (none for an open month). Suppression is decided over the whole month (every org unit) and then
+    page, export and API uses. Viewers get published months only (none for an open month). `org_units` and
+    `measures` narrow what is read. Suppression is decided over the whole month (every org unit) and then
     narrowed, so that every view of the month is a part of the same pattern and no two of them can be
     combined to undo it."""
     if not access.suppresses_small_counts(user):
-        rows = export_rows(period=period, org_unit=org_unit)
-        return [dict(row, suppressed=False) for row in rows], False
+        rows = _month_rows(period=period, org_unit=org_unit, org_units=org_units, measures=measures)
+        return [dict(row, suppressed=False) for _, row in rows], False
     # One read for whether the month is published and its stored suppression pattern.
     state = PeriodState.objects.filter(period=period).values_list("frozen_at", "withheld").first()
     if state is None or state[0] is None:
         return [], True  # viewers see published (frozen) months only
     withheld = frozenset(state[1]) if state[1] is not None else None
-    return suppressed_month(period, org_unit, withheld=withheld), True
+    return suppressed_month(period, org_unit, withheld=withheld, org_units=org_units, measures=measures), True

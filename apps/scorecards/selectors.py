@@ -174,7 +174,9 @@ def figures_by_unit(
         return out
     if access.suppresses_small_counts(user):
         for period in periods:
-            rows, _ = published_rows(period=period, org_unit=None, user=user)
+            rows, _ = published_rows(
+                period=period, org_unit=None, user=user, org_units=org_units, measures=measures
+            )
             for r in rows:
                 if r["org_unit"] in codes and (measures is None or r["kpi"] in measures):
                     out[period][r["org_unit"]][key_of(r)] = Figure(

@@ -27,7 +27,9 @@ def monthly(*, periods: list[str], units: list[OrgUnit], user, measures: set[str
     out: Months = {code: {p: {} for p in periods} for code in codes}
     if access.suppresses_small_counts(user):
         for period in periods:
-            rows, _ = published_rows(period=period, org_unit=None, user=user)
+            rows, _ = published_rows(
+                period=period, org_unit=None, user=user, org_units=units, measures=measures
+            )
             for r in rows:
                 if r["org_unit"] in codes and (measures is None or r["kpi"] in measures):
                     out[r["org_unit"]][period][key_of(r)] = Figure(
