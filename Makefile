@@ -32,7 +32,7 @@ test: install
 ## make test-postgres: the KPI, import and access tests again on a throwaway PostgreSQL server
 test-postgres: install
 	scripts/with-postgres $(PY) -m pytest -n 2 --dist loadfile -m "not browser and not transactional" \
-		tests/kpis tests/imports tests/accounts tests/people tests/api
+		tests/kpis tests/imports tests/accounts tests/people tests/api tests/scorecards
 	scripts/with-postgres $(PY) -m pytest -p no:xdist -m transactional tests/kpis/test_backfill_processes.py
 
 lint: install

@@ -113,7 +113,7 @@ CASES = [
         lambda: row(measure="", page_url="/pages/3/", label="x", by_org_unit=True),
         good=lambda: row(measure="wf.caseload", by_org_unit=True),
     ),
-    Case("layout_row_polarity_valid", lambda: row(polarity="sideways"), good=lambda: row(polarity="down")),
+    Case("layout_row_polarity_valid", lambda: row(polarity="left"), good=lambda: row(polarity="down")),
     Case(
         "layout_row_has_label",
         lambda: row(measure="", page_url="/pages/3/", label=""),
