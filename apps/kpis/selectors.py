@@ -81,13 +81,13 @@ def _org_parents() -> dict[str, str | None]:
     return dict(OrgUnit.objects.values_list("code", "parent__code"))
 
 
-def withheld_pks(period: str, rows: list[tuple[int, dict]] | None = None) -> frozenset[int]:
+def withheld_pks(period: str) -> frozenset[int]:
     """The pks of the month's snapshot rows withheld from viewers: the stored pattern, or worked out over
     the whole month (every org unit: apps.kpis.suppression) and stored until the month's snapshots change."""
     stored = PeriodState.objects.filter(period=period).values_list("withheld", flat=True).first()
     if stored is not None:
         return frozenset(stored)
-    return _work_out_withheld(period, rows)
+    return _work_out_withheld(period, None)
 
 
 def _work_out_withheld(period: str, rows: list[tuple[int, dict]] | None) -> frozenset[int]:

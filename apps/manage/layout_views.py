@@ -18,7 +18,7 @@ from apps.scorecards import services_admin as layouts
 from apps.scorecards.models import LayoutRow, LayoutSection, ScorecardLayout
 
 from . import layout_forms, tables
-from .views import AdminOnlyMixin, ListPage, _apply_errors, _form_page
+from .views import AdminOnlyMixin, ListPage, RecordDelete, _apply_errors, _form_page
 
 
 class LayoutFilterSet(df.FilterSet):
@@ -88,38 +88,14 @@ class LayoutEdit(AdminOnlyMixin, View):
         return _form_page(request, form=form, title=self._title(layout), back=self._back(layout))
 
 
-class _Delete(AdminOnlyMixin, View):
-    model = None
-    noun = ""
+class _Delete(RecordDelete):
+    """A layout, section or row: `back` and `perform` say where to return and which audited service."""
 
     def back(self, obj):
         raise NotImplementedError
 
     def perform(self, request, obj):
         raise NotImplementedError
-
-    def get(self, request, pk):
-        obj = get_object_or_404(self.model, pk=pk)
-        return render(
-            request,
-            "manage/confirm.html",
-            {
-                "title": f"Delete {self.noun} {obj}?",
-                "message": "The deletion is recorded in the audit trail with the values it had.",
-                "button": "Delete",
-                "back": self.back(obj),
-            },
-        )
-
-    def post(self, request, pk):
-        obj = get_object_or_404(self.model, pk=pk)
-        text, back = str(obj), self.after(obj)
-        self.perform(request, obj)
-        messages.success(request, f"Deleted {self.noun} {text}.")
-        return redirect(back)
-
-    def after(self, obj):
-        return self.back(obj)
 
 
 class LayoutDelete(_Delete):

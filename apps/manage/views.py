@@ -126,9 +126,22 @@ class RecordEdit(AdminOnlyMixin, View):
 
 
 class RecordDelete(AdminOnlyMixin, View):
+    """Confirm, then delete one object through an audited service. By default a Target / Benchmark /
+    EnteredMeasure through kpi services, back to its list; a subclass sets `back`, `perform` (and `after`,
+    where to go once the object is gone)."""
+
     model = None
     noun = ""
     list_url = ""
+
+    def back(self, obj):
+        return reverse(self.list_url)
+
+    def after(self, obj):
+        return self.back(obj)
+
+    def perform(self, request, obj):
+        kpi_services.record_delete(actor=request.user, obj=obj)
 
     def get(self, request, pk):
         obj = get_object_or_404(self.model, pk=pk)
@@ -139,16 +152,16 @@ class RecordDelete(AdminOnlyMixin, View):
                 "title": f"Delete {self.noun} {obj}?",
                 "message": "The deletion is recorded in the audit trail with the values it had.",
                 "button": "Delete",
-                "back": reverse(self.list_url),
+                "back": self.back(obj),
             },
         )
 
     def post(self, request, pk):
         obj = get_object_or_404(self.model, pk=pk)
-        text = str(obj)
-        kpi_services.record_delete(actor=request.user, obj=obj)
+        text, after = str(obj), self.after(obj)
+        self.perform(request, obj)
         messages.success(request, f"Deleted {self.noun} {text}.")
-        return redirect(self.list_url)
+        return redirect(after)
 
 
 # --- users ---------------------------------------------------------------------------------------------
