@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo serve test test-postgres lint check bench bench-postgres clean-db
+.PHONY: install demo serve test test-postgres lint check bench bench-postgres bench-pages clean-db
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,12 @@ bench: install
 bench-postgres: install
 	PORTAL_PG_DURABLE=1 scripts/with-postgres sh -c '$(PY) manage.py migrate -v0 && \
 		$(PY) manage.py bench_snapshots --size large --months 72 --workers 2'
+
+## make bench-pages: server time of the scorecard, a page, a chart and a drill-down on the large council left by make bench
+bench-pages: install
+	for role in director team_manager viewer; do \
+		DJANGO_DEBUG=0 DATABASE_URL=sqlite:///$(CURDIR)/var/bench-large.sqlite3 \
+		$(PY) manage.py bench_pages --as $$role || exit 1; done
 
 clean-db:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -246,8 +246,11 @@ class DrillView(ChildLevelListView):
             return context
         row = stored_figure(drill)
         stored = stored_count(drill, row)
-        total = drill.records().count()  # every record of the figure, in reach of the viewer or not
         scope = access.team_scope(self.request.user)
+        if scope is None and visible is not None:
+            total = visible  # every record is in reach: the list's paginator has counted them all
+        else:
+            total = drill.records().count()  # every record of the figure, in reach of the viewer or not
         if scope is None:
             visible = total
         elif visible is None:

@@ -1,6 +1,6 @@
 """What a section page or one of its charts reads, once per request: the month and org unit asked for (or
 their defaults), the months around it, and every figure of the section's measures for them, in a fixed
-number of queries whatever the number of measures, teams or months held (apps.scorecards.series).
+number of queries whatever the number of measures, teams or months held (apps.scorecards.selectors.monthly).
 
 A figure becomes a `Cell`: its text as the booklet prints it, its plain value for CSV, whether it is
 withheld ("c", viewers only) and its drill-down link (never for viewers)."""
@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
+from django.utils.html import conditional_escape, format_html
 
 from apps.accounts import access
 from apps.accounts.models import Role
@@ -21,7 +22,7 @@ from apps.core.spreadsheets import safe_cell
 from apps.kpis.models import PeriodState
 from apps.kpis.registry import Measure, Unit, load
 
-from . import series
+from . import selectors
 from .links import drill_url
 from .sections import Run, Section, Units, UnitsTrend
 from .selectors import Figure, Key, default_month
@@ -56,6 +57,16 @@ class Cell:
     @property
     def title(self) -> str:
         return WITHHELD_TITLE if self.withheld else ""
+
+    @property
+    def html(self):
+        """The cell's content, escaped: a withheld mark with its explanation, a link to the records, or
+        the figure (built here, not by an include per cell: a page has hundreds)."""
+        if self.withheld:
+            return format_html('<abbr class="withheld" title="{}">{}</abbr>', self.title, self.text)
+        if self.href:
+            return format_html('<a href="{}">{}</a>', self.href, self.text)
+        return conditional_escape(self.text)
 
 
 BLANK = Cell(text="", plain="")
@@ -142,7 +153,7 @@ class PageData:
     units: dict[str, OrgUnit]  # every org unit by code (labels for team and service parts)
     children: list[OrgUnit]  # the units under org_unit (Units tables and charts)
     provisional: dict[str, bool | None]  # {period: open?} over the window
-    months: series.Months = field(default_factory=dict)
+    months: selectors.Months = field(default_factory=dict)
     registry: dict[str, Measure] = field(default_factory=dict)
     _dimensions: dict = field(default_factory=dict, repr=False)
 
@@ -287,7 +298,13 @@ def resolve(request, section: Section) -> tuple[PageForm, PageData | None]:
     # The form shows what the page shows, defaults included.
     form = PageForm({"period": period, "org_unit": org_unit.code}, months=months, units=units)
     form.is_valid()
-    page.months = series.monthly(
-        periods=periods, units=[org_unit, *children], user=user, measures=section.kpis
+    page.months, _ = selectors.monthly(
+        periods=periods,
+        units=[org_unit, *children],
+        user=user,
+        measures=section.kpis,
+        # Breakdowns are shown for the table months only, but for the parts a chart draws month by month.
+        parts_periods=page.table_months,
+        parts=section.series_parts,
     )
     return form, page

@@ -247,26 +247,24 @@ def build(
     viewer = access.suppresses_small_counts(user)
     links = access.sees_child_level(user)
 
-    # The 12 months to `period` (the previous month among them) in one read; the month itself once.
+    # The 12 months to `period` (the previous month among them) and the baseline's month in one read.
     months = selectors.months_back(period, TREND_MONTHS)
-    current, suppressed = selectors.figures(period=period, org_unit=org_unit, user=user)
-    history = selectors.trend_for(periods=months[:-1], org_unit=org_unit, user=user, measures=codes)
-    history[period] = current
+    base = ratings.active_baseline()
+    wanted = months + ([base.period] if base is not None and base.period not in months else [])
+    figures, suppressed = selectors.monthly(periods=wanted, units=[org_unit], user=user, measures=codes)
+    history = figures[org_unit.code]
+    current = history[period]
+    base_figures = history.get(base.period, {}) if base is not None else {}
     state = selectors.month_state(period)
     first = {} if viewer else selectors.first_published(period=period, org_unit=org_unit)
-
-    base = ratings.active_baseline()
-    base_figures = {}
-    if base is not None:
-        base_figures = selectors.figures(period=base.period, org_unit=org_unit, user=user)[0]
 
     # Rows by service or team: the figures of the org units below this one, in one read (two months).
     children, by_unit = [], {}
     unit_codes = sorted({r.measure for r in rows if r.measure and r.by_org_unit})
     if unit_codes:
         children = list(OrgUnit.objects.filter(parent=org_unit).order_by("name"))
-        by_unit = selectors.figures_by_unit(
-            periods=[previous_period, period], org_units=children, user=user, measures=unit_codes
+        by_unit, _ = selectors.monthly(
+            periods=[previous_period, period], units=children, user=user, measures=unit_codes
         )
 
     polarities = ratings.effective_polarities(codes)
@@ -330,8 +328,8 @@ def build(
         for child in children if row.by_org_unit else ():
             # The row's figure for each service (or team) below the scorecard's org unit.
             sub = Line(row, row.section.title, m, child.name, unit, basis, polarity, unit_row=child)
-            mine = by_unit.get(period, {}).get(child.code, {})
-            before = by_unit.get(previous_period, {}).get(child.code, {})
+            mine = by_unit[child.code][period]
+            before = by_unit[child.code][previous_period]
             sub.latest, sub.previous = pick(mine), pick(before)
             sub.change, sub.withheld_change = _diff(sub.previous, sub.latest)
             if sub.change is not None:

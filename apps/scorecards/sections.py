@@ -150,6 +150,19 @@ class Section:
             out |= {s.kpi for s in c.series} if isinstance(c, Trend | Run) else {c.kpi}
         return out
 
+    @property
+    def series_parts(self) -> set[tuple[str, str]]:
+        """The breakdowns (kpi, dimension) a part of which the section's charts draw month by month; every
+        other breakdown is shown for the page's three table months only (apps.scorecards.page_data.resolve).
+        The whole dimension, not the one part: a part absent from a month is 0 only if others are held."""
+        return {
+            (s.kpi, s.dimension)
+            for c in self.charts
+            if isinstance(c, Trend | Run)
+            for s in c.series
+            if s.dimension
+        }
+
     def table(self, table_id: str):
         return next((t for t in self.tables if t.id == table_id), None)
 

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from apps.accounts import access
 from apps.core.models import OrgUnit
 from apps.core.periods import Period
 from apps.kpis.models import PeriodState, Snapshot
-from apps.kpis.selectors import published_rows
+from apps.kpis.selectors import published_range
 
 # (kpi, basis, dimension, breakdown); dimension and breakdown are "" for a measure's whole.
 Key = tuple[str, str, str, str]
@@ -51,18 +52,35 @@ def key_of(row: dict) -> Key:
     return (row["kpi"], row["basis"], row["dimension"] or "", row["breakdown"] or "")
 
 
-def figures(*, period: str, org_unit: OrgUnit, user) -> tuple[dict[Key, Figure], bool]:
-    """The month's figures for one org unit as `user` may see them, and whether they are suppressed."""
-    rows, suppressed = published_rows(period=period, org_unit=org_unit, user=user)
-    return {
-        key_of(r): Figure(r["numerator"], r["denominator"], r["value"], r["version"], r["suppressed"])
-        for r in rows
-    }, suppressed
+# {org unit code: {period: {key: Figure}}}
+Months = dict[str, dict[str, dict[Key, Figure]]]
 
 
-def trend(*, periods: list[str], org_unit: OrgUnit, user) -> dict[str, dict[Key, Figure]]:
-    """Several months' figures for one org unit (a sparkline, a chart of this year against last)."""
-    return {period: figures(period=period, org_unit=org_unit, user=user)[0] for period in periods}
+def monthly(
+    *, periods: list[str], units: list[OrgUnit], user, measures=None, parts_periods=None, parts=()
+) -> tuple[Months, bool]:
+    """The figures of `periods` for each of `units` (`measures` of them, or all) as `user` may see them, and
+    whether they are suppressed; a fixed number of queries whatever the months, units or measures. Viewers
+    get published months only and each month's suppressed rows, the pattern every other viewer-facing page
+    and export shows (apps.kpis.selectors.published_range, which says what `parts_periods` and `parts`
+    narrow)."""
+    out: Months = {u.code: {p: {} for p in periods} for u in units}
+    if not units:
+        return out, access.suppresses_small_counts(user)
+    rows, suppressed = published_range(
+        periods=periods,
+        user=user,
+        org_units=units,
+        measures=measures,
+        parts_periods=parts_periods,
+        parts=parts,
+    )
+    for period, month in rows.items():
+        for r in month:
+            out[r["org_unit"]][period][key_of(r)] = Figure(
+                r["numerator"], r["denominator"], r["value"], r["version"], r["suppressed"]
+            )
+    return out, suppressed
 
 
 def months_held() -> list[str]:
@@ -108,7 +126,6 @@ def commentary(*, period: str, org_unit: OrgUnit, user) -> dict[str, dict]:
     """The current commentary of each section ("" = the month as a whole) for a unit's month, with how many
     versions there are: {section: {"current": Commentary, "versions": n}}. One query. Viewers read it for
     published months only, as they do the figures."""
-    from apps.accounts import access
     from apps.kpis.selectors import is_published
 
     from .models import Commentary
@@ -133,73 +150,3 @@ def commentary_history(*, period: str, org_unit: OrgUnit, section: str):
     from .models import Commentary
 
     return Commentary.objects.filter(period=period, org_unit=org_unit, section=section).order_by("-version")
-
-
-def trend_for(*, periods: list[str], org_unit: OrgUnit, user, measures=None) -> dict[str, dict[Key, Figure]]:
-    """As `trend`, at a cost that does not grow with the months: one query for the whole range for users who
-    see unsuppressed figures (optionally narrowed to `measures`); for viewers the month-by-month read, since
-    their figures are the month's cached suppression (apps.kpis.selectors.suppressed_month) and they see
-    published months only."""
-    from apps.accounts import access
-    from apps.kpis.selectors import _num, latest_snapshots
-
-    if access.suppresses_small_counts(user):
-        return trend(periods=periods, org_unit=org_unit, user=user)
-    qs = latest_snapshots(periods=periods, org_unit=org_unit)
-    if measures is not None:
-        qs = qs.filter(measure__in=list(measures))
-    out: dict[str, dict[Key, Figure]] = {p: {} for p in periods}
-    for s in qs.order_by().values(
-        "measure", "period", "basis", "dimension", "breakdown", "numerator", "denominator", "value", "version"
-    ):
-        key = (s["measure"], s["basis"], s["dimension"] or "", s["breakdown"] or "")
-        out[s["period"]][key] = Figure(
-            _num(s["numerator"]), _num(s["denominator"]), _num(s["value"]), s["version"], False
-        )
-    return out
-
-
-def figures_by_unit(
-    *, periods: list[str], org_units: list[OrgUnit], user, measures=None
-) -> dict[str, dict[str, dict[Key, Figure]]]:
-    """{period: {org unit code: figures}} for several org units (the services of the council, the teams of a
-    service) in one read for users who see unsuppressed figures; for viewers, each month's cached
-    suppression (published months only), narrowed to those org units."""
-    from apps.accounts import access
-    from apps.kpis.selectors import _num, latest_snapshots
-
-    codes = {u.code for u in org_units}
-    out: dict[str, dict[str, dict[Key, Figure]]] = {p: {c: {} for c in codes} for p in periods}
-    if not org_units:
-        return out
-    if access.suppresses_small_counts(user):
-        for period in periods:
-            rows, _ = published_rows(
-                period=period, org_unit=None, user=user, org_units=org_units, measures=measures
-            )
-            for r in rows:
-                if r["org_unit"] in codes and (measures is None or r["kpi"] in measures):
-                    out[period][r["org_unit"]][key_of(r)] = Figure(
-                        r["numerator"], r["denominator"], r["value"], r["version"], r["suppressed"]
-                    )
-        return out
-    qs = latest_snapshots(periods=periods).filter(org_unit__in=org_units)
-    if measures is not None:
-        qs = qs.filter(measure__in=list(measures))
-    for s in qs.order_by().values(
-        "measure",
-        "period",
-        "org_unit__code",
-        "basis",
-        "dimension",
-        "breakdown",
-        "numerator",
-        "denominator",
-        "value",
-        "version",
-    ):
-        key = (s["measure"], s["basis"], s["dimension"] or "", s["breakdown"] or "")
-        out[s["period"]][s["org_unit__code"]][key] = Figure(
-            _num(s["numerator"]), _num(s["denominator"]), _num(s["value"]), s["version"], False
-        )
-    return out

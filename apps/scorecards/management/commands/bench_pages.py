@@ -13,11 +13,13 @@ at the end: the database is left as it was."""
 
 from __future__ import annotations
 
+import gc
 import re
 import statistics
 import time
 from html import unescape
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test import Client
@@ -62,6 +64,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **opts):
+        if settings.DEBUG:
+            # Debug mode records every query and renders templates with debug information: not a server's
+            # speed. (make bench-pages runs with DJANGO_DEBUG=0.)
+            self.stderr.write("warning: DEBUG is on; the figures are not a production server's")
+        # As portal/wsgi.py does once the application is loaded.
+        gc.collect()
+        gc.freeze()
         period = opts["period"] or next(iter(months_held()), None)
         if period is None:
             raise CommandError("no month has been computed: run backfill first")
@@ -70,7 +79,8 @@ class Command(BaseCommand):
         if unit is None:
             raise CommandError("no such org unit")
         self.stdout.write(
-            f"database: {connection.vendor}; period {period}; org unit {unit.code}; as {opts['role']}"
+            f"database: {connection.vendor}; period {period}; org unit {unit.code}; as {opts['role']}; "
+            f"debug {'on' if settings.DEBUG else 'off'}"
         )
         try:
             with transaction.atomic():
