@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 
 from apps.core.fields import code_in
 
@@ -19,16 +19,24 @@ TEAM_RECORD_MODELS = (
 )
 
 
-def held_by_team_q(team_ids) -> Q:
-    """Children the given teams hold or held a case for, or recorded an event for."""
+def held_by_team(team_ids):
+    """The pks of the children the given teams hold or held a case for, or recorded an event for: one
+    UNION of each team-held record type's children, read through each table's team index. (The same set as
+    an OR of EXISTS per child made the database visit every child: 10 s for a team on a large council,
+    against 0.14 s so.)"""
     from django.apps import apps
 
     teams = sorted(team_ids)
-    belongs = Q()
+    union = None
     for label in TEAM_RECORD_MODELS:
-        model = apps.get_model(label)
-        belongs |= Q(Exists(model.objects.filter(child_id=OuterRef("pk"), team_id__in=teams)))
-    return belongs
+        part = apps.get_model(label).objects.filter(team_id__in=teams).order_by().values("child_id")
+        union = part if union is None else union.union(part)
+    return union
+
+
+def held_by_team_q(team_ids) -> Q:
+    """Children the given teams hold or held a case for, or recorded an event for (held_by_team)."""
+    return Q(pk__in=held_by_team(team_ids))
 
 
 class ChildQuerySet(models.QuerySet):
@@ -54,7 +62,7 @@ def visible_records(queryset, user, child_field: str = "child"):
         return queryset
     if not scope:
         return queryset.none()
-    return queryset.filter(**{f"{child_field}__in": Child.objects.visible_to(user).values("pk")})
+    return queryset.filter(**{f"{child_field}__in": held_by_team(scope)})
 
 
 class Child(models.Model):
