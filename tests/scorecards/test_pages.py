@@ -384,9 +384,9 @@ def test_viewer_page_queries_are_fixed(client, login, personas, world, la, djang
 
 @pytest.mark.slow
 def test_every_section_page_shows_the_export_rows_of_a_generated_council(tmp_path, client, login):
-    """A generated council's month: every figure of every section page, for the LA, a service and a team,
-    is the stored figure export_rows gives for that month and org unit (a part not stored is 0 only when
-    its breakdown was computed that month)."""
+    """A generated council's month: every figure of every section page (its tables and its charts' tables),
+    for the LA, a service and a team, is the stored figure export_snapshots gives for that month and org
+    unit (a part not stored is 0 only when its breakdown was computed that month)."""
     from datetime import date
 
     from apps.accounts.models import Role
@@ -394,11 +394,9 @@ def test_every_section_page_shows_the_export_rows_of_a_generated_council(tmp_pat
     from apps.core.periods import Period
     from apps.imports.demo import generate_bundle
     from apps.imports.services import bundle_import
-    from apps.kpis.registry import Unit
-    from apps.kpis.selectors import export_rows
     from apps.kpis.services import snapshot_period_compute
-    from apps.scorecards.page_data import plain_number
     from tests.factories import UserFactory
+    from tests.scorecards.agreement import Contract, check_page
 
     folder = tmp_path / "demo"
     generate_bundle(folder, size="small", seed=7, today=date(2026, 3, 18), end=date(2026, 3, 1))
@@ -409,32 +407,9 @@ def test_every_section_page_shows_the_export_rows_of_a_generated_council(tmp_pat
     la = OrgUnit.objects.get(level=OrgLevel.LA)
     service = OrgUnit.objects.filter(level=OrgLevel.SERVICE).order_by("code").first()
     team = OrgUnit.objects.filter(level=OrgLevel.TEAM, parent=service).order_by("code").first()
-    registry = load()
+    registry, contract = load(), Contract()
     checked = 0
     for unit in (la, service, team):
-        held = {}
-        for u in {unit.code, *OrgUnit.objects.filter(parent=unit).values_list("code", flat=True)}:
-            held[u] = {
-                (r["kpi"], r["basis"], r["dimension"] or "", r["breakdown"] or ""): r
-                for r in export_rows(period=period, org_unit=OrgUnit.objects.get(code=u))
-            }
         for code in sections.SECTIONS:
-            response = client.get(f"/pages/{code}/", {"period": period, "org_unit": unit.code})
-            assert response.status_code == 200
-            for t in response.context["tables"]:
-                for r in t["rows"]:
-                    for cell in r["cells"]:
-                        if not cell.source or cell.source[1] != period:
-                            continue
-                        org, _, kpi, basis, dim, part, show = cell.source
-                        row = held[org].get((kpi, basis, dim, part))
-                        if row is None:
-                            assert cell.plain in ("", "0", "0.0"), (code, t["id"], r["label"], cell)
-                            continue
-                        unit_ = Unit.COUNT if show == "numerator" else registry[kpi].unit
-                        expected = plain_number(
-                            row["numerator"] if show == "numerator" else row["value"], unit_
-                        )
-                        assert cell.plain == expected, (code, unit.code, t["id"], r["label"], cell, row)
-                        checked += 1
+            checked += check_page(client, code, period, unit, contract, registry)
     assert checked > 1000
