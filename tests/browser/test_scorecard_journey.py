@@ -131,4 +131,6 @@ def test_a_manager_follows_a_red_measure_to_its_children_and_a_viewer_sees_it_wi
     page.screenshot(path=ARTIFACTS / "scorecard-5-viewer.png", full_page=True)
     body = page.content()
     assert ">c</abbr>" in body and "/drill/" not in body
+    # The spec's "<5": what the mark means is said on the page.
+    assert "a count of fewer than 5 (<5)" in page.inner_text("main")
     assert "50.0%" not in body and "Team A1" in body

@@ -15,7 +15,7 @@ from apps.kpis.registry import Unit
 register = template.Library()
 
 NO_VALUE = "–"
-WITHHELD_TITLE = "withheld: fewer than 5, or would let a figure of fewer than 5 be worked out"
+WITHHELD_TITLE = "withheld: fewer than 5 (<5), or would let a figure of fewer than 5 be worked out"
 
 
 def _dec(x) -> Decimal | None:
