@@ -250,7 +250,7 @@ def test_seeds_two_financial_years_and_a_baseline():
     assert (rr.value, rr.amber_tolerance, rr.tolerance_kind) == (Decimal(20), Decimal(2), "absolute")
     assert Target.objects.get(measure="as.within_45wd", financial_year=2023).value == 85
     assert Target.objects.get(measure="wf.caseload", financial_year=2024).tolerance_kind == "relative"
-    assert baseline_period() == Period(2023, 2)  # 24 months before February 2025
+    assert baseline_period() == Period(2023, 3)  # 23 months before February 2025: the first month computed
     # the seeded targets rate as expected through the ratings API
     assert rag_for("fd.rereferral_12m", Decimal("21.1"), 2024) == "amber"
     assert rag_for("fd.decision_24h", 80, 2024) == "red"
@@ -278,7 +278,7 @@ def test_idempotent_and_keeps_admin_edits():
     # ... unless asked to overwrite
     call_command("seed_demo_targets", "--today", "2025-02-10", "--overwrite")
     assert Target.objects.get(measure="cl.eet", financial_year=2024).value == 55
-    assert baseline_period() == Period(2023, 2)
+    assert baseline_period() == Period(2023, 3)
     assert Baseline.objects.filter(active=True).count() == 1
     assert Target.objects.count() == 2 * len(DEMO_TARGETS)
 

@@ -46,14 +46,16 @@ DEMO_TARGETS: tuple[tuple[str, str, str | None, str], ...] = (
     ("ct.care_proceedings_weeks", "26", "10", REL),
     ("wf.caseload", "18", "10", REL),
 )
-BASELINE_MONTHS_AGO = 24
+# The first of the 24 months demo_setup computes (23 before the current one): a baseline month with no
+# figures would leave the scorecard's "change since" column empty.
+BASELINE_MONTHS_AGO = 23
 BASELINE_LABEL = "Last Ofsted inspection (demo)"
 
 
 class Command(BaseCommand):
     help = (
         "Give the demo council LA-wide targets for the current and previous financial years for a set of "
-        "measures, and an active baseline (a fictional last Ofsted inspection 24 months ago). Idempotent: "
+        "measures, and an active baseline (a fictional last Ofsted inspection 23 months ago, the first month the demo computes). Idempotent: "
         "existing targets and an existing active baseline are left as they are unless --overwrite."
     )
 
