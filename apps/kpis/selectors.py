@@ -42,11 +42,11 @@ def _num(x: Decimal | None):
     return int(x) if x == x.to_integral_value() else float(x)
 
 
-FIELDS = (
-    "pk",
-    "measure",
+# The export contract's keys, in the order of export_snapshots' CSV columns.
+CONTRACT = (
+    "kpi",
     "period",
-    "org_unit__code",
+    "org_unit",
     "dimension",
     "breakdown",
     "basis",
@@ -55,6 +55,8 @@ FIELDS = (
     "value",
     "version",
 )
+# What a snapshot row is read as (plain values): the pk and the contract's keys by their model fields.
+FIELDS = ("pk", *({"kpi": "measure", "org_unit": "org_unit__code"}.get(k, k) for k in CONTRACT))
 
 
 def _contract(s: dict) -> dict:

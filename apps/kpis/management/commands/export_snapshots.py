@@ -5,20 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from apps.core.models import OrgUnit
 from apps.core.periods import Period
-from apps.kpis.selectors import export_rows
+from apps.kpis.selectors import CONTRACT, export_rows
 
-COLUMNS = [
-    "kpi",
-    "period",
-    "org_unit",
-    "dimension",
-    "breakdown",
-    "basis",
-    "numerator",
-    "denominator",
-    "value",
-    "version",
-]
+COLUMNS = list(CONTRACT)
 
 
 class Command(BaseCommand):
