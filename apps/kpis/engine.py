@@ -33,8 +33,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear, Floor
 
+from apps.core.choices import ETHNICITY_GROUPS
 from apps.core.periods import LONDON, Period
-from apps.people.choices import ETHNICITY_GROUPS
 
 from .registry import Basis, Part
 

@@ -10,9 +10,9 @@ import django_filters
 from django.db.models import Q
 
 from apps.accounts.access import sees_names
+from apps.core.choices import ETHNICITY_GROUPS, Sex
 
 from . import selectors
-from .choices import ETHNICITY_GROUPS, Sex
 from .models import Child, held_by_team_q
 
 # The blank choice first, so an unfiltered list does not show "Yes" selected.

@@ -1,9 +1,8 @@
 from django.db import models
 from django.db.models import F, Q
 
+from apps.core.choices import Ethnicity, Sex
 from apps.core.fields import code_in
-
-from .choices import Ethnicity, Sex
 
 # The record types that tie a child to a team: the team held the child's case (an allocation) or recorded one
 # of the child's events. "May see" (visible_to) and "children of team X" (the list's team filter) both read it.

@@ -11,10 +11,10 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import dateformat, timezone
 from django.utils.text import capfirst
 
+from apps.core.choices import ETHNICITY_GROUPS, Ethnicity
 from apps.core.models import OrgLevel, OrgUnit
 from apps.core.workdays import years_before
 
-from .choices import ETHNICITY_GROUPS, Ethnicity
 from .models import Child, visible_records
 
 # Age bands shown on the list (the catalogue's, apps.kpis.engine.AGE_BANDS) plus unborn children.

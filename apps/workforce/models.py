@@ -1,8 +1,8 @@
 from django.db import models
 from django.db.models import Q
 
+from apps.core.choices import Ethnicity, Sex
 from apps.core.fields import code_in, ends_after_starts
-from apps.people.choices import Ethnicity, Sex
 
 from .choices import AuditKind, Employment, FamilyRole, Grade, PostStatus, SupervisionKind
 

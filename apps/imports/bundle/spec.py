@@ -47,8 +47,8 @@ from apps.care.choices import (
     ReasonNewEpisode,
     ReasonPlacementChange,
 )
+from apps.core.choices import Ethnicity, Sex
 from apps.frontdoor.choices import ClosureReason, ContactOutcome, PrimaryNeed, Rag, ReferralSource
-from apps.people.choices import Ethnicity, Sex
 from apps.plans.choices import AbuseCategory, VisitKind
 from apps.workforce.choices import AuditKind, Employment, FamilyRole, Grade, PostStatus, SupervisionKind
 

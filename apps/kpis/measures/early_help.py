@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 
+from apps.core.choices import ETHNICITY_GROUPS
 from apps.frontdoor.models import EarlyHelpEpisode
-from apps.people.choices import ETHNICITY_GROUPS
 from apps.workforce.models import Family, FamilyMember
 
 from ..engine import Ctx, annotate_age, annotate_team, gender, parts_and_whole, share_parts

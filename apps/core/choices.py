@@ -1,3 +1,6 @@
+"""The DfE code lists that children and the workforce share (CIN census, SSDA903, the workforce census):
+the ground floor, so that every record app, the people app among them, reads them from one place."""
+
 from django.db import models
 
 
