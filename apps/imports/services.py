@@ -12,6 +12,8 @@ from pathlib import Path
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from apps.core.progress import Progress
+
 from .bundle.errors import BundleAbort, BundleReport
 from .bundle.exporter import export_folder, export_zip
 from .bundle.loader import BundleLoader
@@ -21,11 +23,38 @@ from .models import ImportKind, ImportRun, ImportStatus
 logger = logging.getLogger(__name__)
 
 
-def bundle_import(*, path: str | Path, dry_run: bool = False, user=None, command: str = "") -> ImportRun:
+class _Phases:
+    """The import's progress (apps.core.progress) as lines to `write`: the rows checked, then the rows
+    written out of those checked, with the rate and the time left."""
+
+    def __init__(self, write):
+        self.write = write
+        self.current = None
+        self.checked = None
+
+    def __call__(self, phase: str, filename: str, rows: int) -> None:
+        if self.current is None or self.current.what != phase:
+            self.end()
+            total = self.checked if phase == "write" else None
+            self.current = Progress(self.write, what=phase, unit="rows", total=total)
+        self.current.advance(rows, filename)
+
+    def end(self) -> None:
+        if self.current is not None:
+            self.current.finish()
+            if self.current.what == "check":
+                self.checked = self.current.done
+        self.current = None
+
+
+def bundle_import(
+    *, path: str | Path, dry_run: bool = False, user=None, command: str = "", progress_to=None
+) -> ImportRun:
     """Validate the whole bundle at `path` (a folder or a .zip), then, unless dry_run, upsert it in one
     transaction and refresh the derived fields of the children it touched. Any error means nothing is
     written. Returns the ImportRun recording the attempt (status succeeded, validated or failed; counts per
-    file; every error, capped, with the exact error_count)."""
+    file; every error, capped, with the exact error_count). `progress_to` (a function taking a line) hears
+    how far the check and the writing have got, every few seconds."""
     run = ImportRun.objects.create(
         kind=ImportKind.BUNDLE,
         source=str(path)[:500],
@@ -36,13 +65,18 @@ def bundle_import(*, path: str | Path, dry_run: bool = False, user=None, command
     report = BundleReport()
     try:
         with BundleSource(path, report) as source:
-            loader = BundleLoader(source, report)
+            phases = _Phases(progress_to) if progress_to else None
+            loader = BundleLoader(source, report, progress=phases)
             loader.validate()
+            if phases:
+                phases.end()
             if report.ok:
                 if dry_run:
                     loader.apply(write=False)
                 else:
                     _write(loader)
+        if phases:
+            phases.end()
     except BundleAbort:
         pass  # the reason is in the report
     except DatabaseError as e:

@@ -385,14 +385,19 @@ def _finish(job_pk: int, month: Period) -> Backfill:
     return job
 
 
-def backfill_continue(*, job: Backfill, today: date | None = None, worker: str = "main") -> Backfill:
+def backfill_continue(
+    *, job: Backfill, today: date | None = None, worker: str = "main", progress=None
+) -> Backfill:
     """Claim and compute months of the backfill until none is left, recording each month as it is done.
     Several workers (processes or Celery tasks, each with its own name) may run this on the same job at once;
-    the one that finishes the last month marks the backfill succeeded."""
+    the one that finishes the last month marks the backfill succeeded. `progress` (apps.core.progress) hears
+    of each month done."""
     try:
         while (month := _claim(job.pk, worker)) is not None:
             snapshot_all(period=month, trigger=f"backfill #{job.pk}", today=today)
             _finish(job.pk, month)
+            if progress is not None:
+                progress.update(_months_done(job.pk), str(month))
     except Exception as exc:
         Backfill.objects.filter(pk=job.pk).update(
             error=f"{type(exc).__name__}: {exc}", updated_at=timezone.now()
@@ -407,17 +412,27 @@ def _backfill_process(job_pk: int, worker: str) -> None:
     connections.close_all()
 
 
-def backfill_in_processes(*, job: Backfill, workers: int, name: str = "process") -> Backfill:
+def _months_done(job_pk: int) -> int:
+    return len(Backfill.objects.values_list("done", flat=True).get(pk=job_pk))
+
+
+def backfill_in_processes(*, job: Backfill, workers: int, name: str = "process", progress=None) -> Backfill:
     """Run a backfill in `workers` forked processes sharing the job, as a pool of Celery workers would, for
-    the command line and the benchmark (PostgreSQL: about one per core; SQLite writes one at a time)."""
+    the command line and the benchmark (PostgreSQL: about one per core; SQLite writes one at a time).
+    `progress` (apps.core.progress) hears of the months done as they finish."""
     if workers <= 1:
-        return backfill_continue(job=job, worker=name)
+        return backfill_continue(job=job, worker=name, progress=progress)
     connections.close_all()  # a forked process must open its own connection, not share the parent's
     context = multiprocessing.get_context("fork")
     procs = [context.Process(target=_backfill_process, args=(job.pk, f"{name}-{i}")) for i in range(workers)]
     for proc in procs:
         proc.start()
     for proc in procs:
+        # The parent only watches: the months done, read from the job every second or so.
+        while proc.is_alive():
+            proc.join(timeout=1)
+            if progress is not None:
+                progress.update(_months_done(job.pk))
         proc.join()
     job.refresh_from_db()
     failed = [proc.exitcode for proc in procs if proc.exitcode]

@@ -95,6 +95,17 @@ def test_good_bundle_imports_with_exact_counts(good, la):
     assert CareEpisode.objects.get(episode_id="E2").period_of_care_start == date(2018, 8, 1)
 
 
+def test_the_import_shows_its_progress(good, la):
+    """A long import says as it goes how many rows it has checked and then written (of how many), at what
+    rate and how long is left; each phase ends with a line of what it did and how long it took."""
+    report = run_import(good)
+    rows = sum(GOOD_ROWS.values())
+    checked = [line for line in report.splitlines() if line.startswith("check: ")]
+    written = [line for line in report.splitlines() if line.startswith("write: ")]
+    assert checked and checked[-1].startswith(f"check: {rows:,} rows, ") and " in " in checked[-1]
+    assert written and written[-1].startswith(f"write: {rows:,} of {rows:,} rows, ")
+
+
 def test_reimport_changes_nothing(loaded):
     before = dump()
     run_import(loaded)

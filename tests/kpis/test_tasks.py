@@ -144,3 +144,18 @@ def test_a_claim_older_than_the_lease_is_taken_over(contacts):
 
     shown = BackfillAdmin(Backfill, admin.site).in_progress(job)
     assert shown.startswith("2018-01: other since 2026-01-05T09:30:01")
+
+
+def test_the_backfill_command_shows_its_progress(contacts):
+    """A long backfill says how far it has got (months done of how many, the rate, the time left) as it
+    goes, and how long it took, on its error stream, leaving stdout to the result."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out, err = StringIO(), StringIO()
+    call_command("backfill", "--from", "2018-01", "--to", "2018-03", "--no-publish", stdout=out, stderr=err)
+    lines = err.getvalue().strip().splitlines()
+    assert lines and lines[-1].startswith("backfill #")
+    assert " 3 of 3 months, " in lines[-1] and " in " in lines[-1]
+    assert "done in" in out.getvalue()

@@ -106,10 +106,16 @@ def _batched(iterable: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
+# How often (in rows) the check pass tells its progress; the progress itself writes a line every few seconds.
+PROGRESS_EVERY = 5_000
+
+
 class BundleLoader:
-    def __init__(self, source: BundleSource, report: BundleReport):
+    def __init__(self, source: BundleSource, report: BundleReport, *, progress=None):
         self.source = source
         self.report = report
+        # progress(phase, file, rows): told of the rows checked (phase "check") and written ("write").
+        self.progress = progress or (lambda phase, filename, rows: None)
         self.plans = {spec.name: column_plans(spec) for spec in FILES if spec.filename in source.files}
         self.bundle_keys: dict[str, set] = {}  # ref target -> IDs declared in the bundle
         self.broken: set[str] = set()  # targets whose file could not be read whole: refs to them not checked
@@ -229,6 +235,8 @@ class BundleLoader:
         n = 0
         for line, values in rows:
             n += 1
+            if n % PROGRESS_EVERY == 0:
+                self.progress("check", fn, PROGRESS_EVERY)
             if not self._check_width(plan, line, values):
                 continue
             row, _ = self._parse(plan, line, values)
@@ -268,6 +276,7 @@ class BundleLoader:
             if spec.name == "care_episodes":
                 self._track_episode(row, line)
         self.report.count(fn, rows=n)
+        self.progress("check", fn, n % PROGRESS_EVERY)
         if spec.name in REF_TARGETS:
             if not plan.has_key:
                 self.broken.add(spec.name)
@@ -337,6 +346,8 @@ class BundleLoader:
         n = 0
         for line, values in rows:
             n += 1
+            if n % PROGRESS_EVERY == 0:
+                self.progress("check", fn, PROGRESS_EVERY)
             if not self._check_width(plan, line, values):
                 continue
             row, _ = self._parse(plan, line, values)
@@ -362,6 +373,7 @@ class BundleLoader:
                         f"service {service} is named {seen[0]!r} on line {seen[1]}; one name per service",
                     )
         self.report.count(fn, rows=n)
+        self.progress("check", fn, n % PROGRESS_EVERY)
         la_codes = {
             settings.COUNCIL_CODE,
             *OrgUnit.objects.filter(level=OrgLevel.LA).values_list("code", flat=True),
@@ -467,6 +479,7 @@ class BundleLoader:
         table_empty = not model.objects.exists()
         created = updated = unchanged = 0
         for batch in _batched(rows, BATCH):
+            self.progress("write", plan.filename, len(batch))
             parsed = [self._parse_clean(plan, line, values) for line, values in batch]
             keys = [tuple(row[k] for k in spec.key) for row in parsed]
             stored = {} if table_empty else self._stored(plan, keys)
@@ -570,10 +583,13 @@ class BundleLoader:
 
         teams: dict[str, tuple[str, str]] = {}  # team code -> (name, service code)
         services: dict[str, str] = {}  # service code -> name
+        n = 0
         for line, values in rows:
+            n += 1
             row = self._parse_clean(plan, line, values)
             teams[row["team_code"]] = (row["team_name"], row["service_code"])
             services.setdefault(row["service_code"], row["service_name"])
+        self.progress("write", plan.filename, n)
         la = ensure_la() if write else OrgUnit.objects.filter(level=OrgLevel.LA).first()
         la_code = la.code if la else settings.COUNCIL_CODE
         stored = {

@@ -41,7 +41,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         start_d = month(start) if start else None
         end_d = month(end) if end else None
-        progress = (lambda msg: self.stderr.write(f"  {msg}")) if verbosity >= 2 else None
+        progress = (lambda msg: self.stderr.write(f"  {msg}")) if verbosity >= 1 else None
         args_text = (
             f"generate_demo --size {size} --seed {seed}"
             + (f" --start {start}" if start else "")
@@ -85,7 +85,7 @@ class Command(BaseCommand):
                 "the bundle importer (apps.imports.services.bundle_import) is not available; use --bundle PATH"
             ) from exc
         t0 = time.perf_counter()
-        run = bundle_import(path=folder, command=args_text)
+        run = bundle_import(path=folder, command=args_text, progress_to=self.stderr.write)
         seconds = time.perf_counter() - t0
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         if run.error_count:

@@ -23,7 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, dry_run, refresh=False, **options):
         command = "import_bundle " + path + (" --dry-run" if dry_run else "")
-        run = bundle_import(path=path, dry_run=dry_run, command=command)
+        run = bundle_import(path=path, dry_run=dry_run, command=command, progress_to=self.stderr.write)
         self.stderr.write(
             format_report(
                 counts=run.counts,

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.core.periods import Period
+from apps.core.progress import Progress
 from apps.kpis.services import backfill_in_processes, backfill_start
 
 
@@ -31,10 +32,17 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if job.next_period != job.first_period:
             self.stdout.write(f"Resuming backfill #{job.pk} at {job.next_period}")
+        first, last = Period.parse(job.first_period), Period.parse(job.last_period)
+        months = (last.year - first.year) * 12 + last.month - first.month + 1
+        progress = Progress(
+            self.stderr.write, what=f"backfill #{job.pk}", unit="months", total=months, done=len(job.done)
+        )
         try:
-            job = backfill_in_processes(job=job, workers=opts["workers"], name="command")
+            job = backfill_in_processes(job=job, workers=opts["workers"], name="command", progress=progress)
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
+        progress.update(len(job.done))
+        progress.finish()
         seconds = (job.finished_at - job.started_at).total_seconds()
         self.stdout.write(f"Backfill #{job.pk} {job.first_period}..{job.last_period} done in {seconds:.1f} s")
         if not opts["no_publish"]:
