@@ -8,4 +8,10 @@ app_name = "api"
 router = SimpleRouter()
 router.register("children", views.ChildViewSet, basename="child")
 
-urlpatterns = [path("snapshots/", views.SnapshotView.as_view(), name="snapshots"), *router.urls]
+urlpatterns = [
+    path("snapshots/", views.SnapshotView.as_view(), name="snapshots"),
+    # The OpenAPI schema (a stable URL for clients to generate from) and its docs page.
+    path("schema/", views.SchemaView.as_view(), name="schema"),
+    path("docs/", views.DocsView.as_view(url_name="api:schema"), name="docs"),
+    *router.urls,
+]

@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import re
 
+from csp.decorators import csp_update
 from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -26,7 +30,24 @@ from apps.people.filtersets import ChildFilterSet
 from apps.people.models import Child
 
 from .permissions import SeesChildLevel
-from .serializers import ChildSerializer, NamedChildSerializer
+from .serializers import (
+    ChildSerializer,
+    NamedChildSerializer,
+    SnapshotMonthSerializer,
+    TimelineSerializer,
+)
+
+
+def _filter_parameters(filterset_class) -> list[OpenApiParameter]:
+    """The list's query parameters, read from the filterset the pages use (one definition for both)."""
+    out = []
+    for name, f in filterset_class.base_filters.items():
+        choices = getattr(f, "extra", {}).get("choices")
+        enum = [c[0] for c in choices if c[0] != ""] if isinstance(choices, list | tuple) else None
+        out.append(
+            OpenApiParameter(name, str, OpenApiParameter.QUERY, description=str(f.label or ""), enum=enum)
+        )
+    return out
 
 
 class ChildLevelAPIMixin:
@@ -56,6 +77,14 @@ class ChildLevelAPIMixin:
         return response
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="Children the caller may see",
+        description="Pages of 50, filtered as the child list page filters; names only for roles that see them.",
+        parameters=_filter_parameters(ChildFilterSet),
+    ),
+    retrieve=extend_schema(summary="One child the caller may see"),
+)
 class ChildViewSet(ChildLevelAPIMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "child_id"
     lookup_value_regex = CHILD_ID_REGEX
@@ -84,6 +113,7 @@ class ChildViewSet(ChildLevelAPIMixin, viewsets.ReadOnlyModelViewSet):
         self.log_access(what=f"api child {child.child_id}", rows=1)
         return Response(data)
 
+    @extend_schema(summary="A child's records, newest first", responses=TimelineSerializer)
     @action(detail=True)
     def timeline(self, request, *args, **kwargs):
         child = self.get_object()
@@ -111,6 +141,16 @@ class SnapshotView(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(
+        summary="A month's stored figures",
+        parameters=[
+            OpenApiParameter("period", str, OpenApiParameter.QUERY, required=True, description="YYYY-MM"),
+            OpenApiParameter(
+                "org_unit", str, OpenApiParameter.QUERY, description="an org unit's code (default: all)"
+            ),
+        ],
+        responses=SnapshotMonthSerializer,
+    )
     def get(self, request):
         period = request.query_params.get("period", "")
         if not PERIOD.match(period):
@@ -130,3 +170,13 @@ class SnapshotView(APIView):
                 "results": rows,
             }
         )
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI 3 schema of this API, for signed-in users (SPECTACULAR_SETTINGS)."""
+
+
+# Swagger UI's stylesheet draws its icons as data: images; nothing else on the page is relaxed.
+@method_decorator(csp_update({"img-src": ["data:"]}), name="dispatch")
+class DocsView(SpectacularSwaggerSplitView):
+    """The schema's docs page (Swagger UI from the portal's static files; its script a file, not inline)."""
