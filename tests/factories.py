@@ -9,7 +9,7 @@ import factory
 from django.conf import settings
 from factory.django import DjangoModelFactory
 
-from apps.accounts.models import AccessAction, AccessLog, AuditEvent, Role, User
+from apps.accounts.models import AccessAction, AccessLog, ApiToken, AuditEvent, Role, User
 from apps.assessments.models import Assessment, Conference, S47Enquiry, StrategyDiscussion
 from apps.care.models import (
     Adoption,
@@ -129,6 +129,18 @@ class AdminUserFactory(UserFactory):
     role = Role.ADMIN
     is_staff = True
     is_superuser = True
+
+
+class ApiTokenFactory(DjangoModelFactory):
+    """A key's record (the key itself is made only by apps.accounts.services_tokens.api_token_create)."""
+
+    class Meta:
+        model = ApiToken
+
+    user = factory.SubFactory(UserFactory, role=Role.ANALYST)
+    name = "case system"
+    prefix = "pp_test"
+    key_hash = factory.Sequence(lambda n: f"{n:064x}")
 
 
 class AccessLogFactory(DjangoModelFactory):

@@ -101,3 +101,33 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit events cannot be deleted")
+
+
+class ApiToken(models.Model):
+    """A key that a case system (or a script) calls the API with, on behalf of one user: that user's role and
+    teams decide what it may read, exactly as for the person (apps.accounts.access), and its calls are in the
+    access log under that user. Only the key's SHA-256 is kept, with its first characters to tell keys apart:
+    the key itself is shown once, when it is made (apps.accounts.services_tokens). A key no longer wanted is
+    revoked, never deleted, so the record of what it was stays."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="what uses the key, e.g. 'case system nightly push'")
+    prefix = models.CharField(max_length=12, help_text="the key's first characters, to tell keys apart")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="api_tokens_made"
+    )
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="api_token_name_not_blank"),
+            models.CheckConstraint(condition=Q(key_hash__regex=r"^[0-9a-f]{64}$"), name="api_token_hash_hex"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…, {self.user.username})"

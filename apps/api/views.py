@@ -29,6 +29,7 @@ from apps.people import selectors
 from apps.people.filtersets import ChildFilterSet
 from apps.people.models import Child
 
+from . import schema  # noqa: F401 -- registers the API key scheme with the schema generator
 from .permissions import SeesChildLevel
 from .serializers import (
     ChildSerializer,

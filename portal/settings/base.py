@@ -215,7 +215,11 @@ LOGGING = {
 # REST API (apps/api): read-only, signed-in sessions only for now (no tokens), JSON only (no browsable API,
 # whose pages would need inline scripts). Child-level endpoints add their own role check and access log.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Systems call with an API key (apps.accounts.tokens), people with their signed-in session.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "apps.accounts.tokens.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],

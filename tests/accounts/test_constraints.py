@@ -1,7 +1,7 @@
 import pytest
 
 from tests.constraint_cases import Case, check_case
-from tests.factories import AccessLogFactory, AdminUserFactory, UserFactory
+from tests.factories import AccessLogFactory, AdminUserFactory, ApiTokenFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -12,6 +12,15 @@ CASES = [
         "access_action_valid",
         lambda: AccessLogFactory(action="peek"),
         good=lambda: AccessLogFactory(action="export"),
+    ),
+    Case(
+        "api_token_name_not_blank", lambda: ApiTokenFactory(name=""), good=lambda: ApiTokenFactory(name="x")
+    ),
+    Case(
+        "api_token_hash_hex",
+        lambda: ApiTokenFactory(key_hash="pp_the-key-itself-not-its-hash"),
+        good=lambda: ApiTokenFactory(key_hash="a" * 64),
+        note="the key stored instead of its hash",
     ),
 ]
 

@@ -36,8 +36,9 @@ def test_child_list_by_persona(client, personas, persona, expected):
 
 
 def test_refused_for_anonymous_and_viewers(client, personas):
-    assert client.get(LIST).status_code == 403
-    assert client.get(f"{LIST}CH-A/").status_code == 403
+    # Nobody signed in and no key: 401, naming the scheme a system should use.
+    assert client.get(LIST).status_code == 401
+    assert client.get(f"{LIST}CH-A/")["WWW-Authenticate"] == "Token"
     login(client, personas["viewer"])
     for url in (LIST, f"{LIST}CH-A/", f"{LIST}CH-A/timeline/"):
         response = client.get(url)
@@ -190,7 +191,7 @@ def test_snapshots_for_every_signed_in_role(client, personas, snapshots):
 
 
 def test_snapshots_refused_or_rejected(client, personas, snapshots):
-    assert client.get("/api/snapshots/", {"period": "2019-02"}).status_code == 403
+    assert client.get("/api/snapshots/", {"period": "2019-02"}).status_code == 401
     login(client, personas["viewer"])
     for period in ("", "2019-13", "2019-2", "abcd-ef", "2019-02'--"):
         assert client.get("/api/snapshots/", {"period": period}).status_code == 400
