@@ -6,7 +6,7 @@ import django_filters as df
 from django import forms
 from django.db.models import Q
 
-from apps.accounts.models import AccessAction, AccessLog, AuditEvent, Role, User
+from apps.accounts.models import AccessAction, AccessLog, ApiToken, AuditEvent, Role, User
 from apps.core.models import OrgLevel, OrgUnit
 from apps.kpis.models import Benchmark, BenchmarkKind, EnteredMeasure, Target
 
@@ -156,3 +156,20 @@ class AccessLogFilterSet(_DateRange):
     class Meta:
         model = AccessLog
         fields = []
+
+
+class ApiTokenFilterSet(df.FilterSet):
+    user = df.CharFilter(field_name="user__username", lookup_expr="icontains", label="User", max_length=150)
+    state = df.ChoiceFilter(
+        choices=[("active", "Working"), ("revoked", "Revoked")],
+        method="filter_state",
+        label="State",
+        empty_label="Any",
+    )
+
+    class Meta:
+        model = ApiToken
+        fields = []
+
+    def filter_state(self, queryset, name, value):
+        return queryset.filter(revoked_at__isnull=value == "active")

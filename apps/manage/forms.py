@@ -308,3 +308,16 @@ class MeasureSettingForm(forms.Form):
         if errors:
             raise ValidationError(errors)
         return value
+
+
+class ApiKeyForm(forms.Form):
+    user = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True).order_by("username"),
+        help_text="The key reads what this user may read. Give a system its own user, with the role it needs.",
+    )
+    name = forms.CharField(
+        max_length=100, help_text="What will use the key, e.g. 'case system nightly push'."
+    )
+    days = forms.IntegerField(
+        required=False, min_value=1, max_value=3650, help_text="How long the key works; blank: until revoked."
+    )

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django_tables2.utils import A
 
 from apps.accounts.audit import changed_fields
-from apps.accounts.models import AccessLog, AuditEvent, User
+from apps.accounts.models import AccessLog, ApiToken, AuditEvent, User
 from apps.core.models import OrgUnit
 from apps.kpis.models import Benchmark, EnteredMeasure, Target
 
@@ -150,3 +151,37 @@ class LayoutTable(Base):
     class Meta(Base.Meta):
         orderable = False
         fields = ("name", "slug", "is_default", "sections", "rows")
+
+
+class ApiTokenTable(Base):
+    name = tables.Column(verbose_name="For")
+    prefix = tables.Column(verbose_name="Key begins")
+    user = tables.Column(accessor="user__username", verbose_name="User")
+    role = tables.Column(accessor="user__role", verbose_name="Role", orderable=False)
+    created_at = tables.DateTimeColumn(format="j M Y H:i", verbose_name="Made")
+    expires_at = tables.DateTimeColumn(format="j M Y", verbose_name="Expires", default="never")
+    last_used_at = tables.DateTimeColumn(format="j M Y H:i", verbose_name="Last used", default="never")
+    state = tables.Column(empty_values=(), orderable=False)
+
+    class Meta(Base.Meta):
+        model = ApiToken
+        fields = ("name", "prefix", "user", "role", "created_at", "expires_at", "last_used_at", "state")
+
+    def render_prefix(self, value):
+        return format_html("<code>{}…</code>", value)
+
+    def render_role(self, record):
+        return record.user.get_role_display()
+
+    def render_state(self, record):
+        if record.revoked_at:
+            return format_html("revoked {:%d %b %Y}", record.revoked_at)
+        from django.utils import timezone
+
+        if record.expires_at and record.expires_at <= timezone.now():
+            return "expired"
+        return format_html(
+            '<a href="{}">Revoke<span class="visually-hidden"> {}</span></a>',
+            reverse("manage:apikey_revoke", args=[record.pk]),
+            record.name,
+        )

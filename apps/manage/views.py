@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -20,8 +21,9 @@ from django.views.generic.edit import FormView
 
 from apps.accounts import services_admin as user_services
 from apps.accounts import services_org_units as org_services
+from apps.accounts import services_tokens as token_services
 from apps.accounts.access import is_admin
-from apps.accounts.models import AccessLog, AuditEvent, User
+from apps.accounts.models import AccessLog, ApiToken, AuditEvent, User
 from apps.core.models import OrgLevel, OrgUnit
 from apps.core.services import ensure_la
 from apps.core.views import ListView
@@ -133,6 +135,8 @@ class RecordDelete(AdminOnlyMixin, View):
     model = None
     noun = ""
     list_url = ""
+    verb, done = "Delete", "Deleted"
+    message = "The deletion is recorded in the audit trail with the values it had."
 
     def back(self, obj):
         return reverse(self.list_url)
@@ -149,9 +153,9 @@ class RecordDelete(AdminOnlyMixin, View):
             request,
             "manage/confirm.html",
             {
-                "title": f"Delete {self.noun} {obj}?",
-                "message": "The deletion is recorded in the audit trail with the values it had.",
-                "button": "Delete",
+                "title": f"{self.verb} {self.noun} {obj}?",
+                "message": self.message,
+                "button": self.verb,
                 "back": self.back(obj),
             },
         )
@@ -160,7 +164,7 @@ class RecordDelete(AdminOnlyMixin, View):
         obj = get_object_or_404(self.model, pk=pk)
         text, after = str(obj), self.after(obj)
         self.perform(request, obj)
-        messages.success(request, f"Deleted {self.noun} {text}.")
+        messages.success(request, f"{self.done} {self.noun} {text}.")
         return redirect(after)
 
 
@@ -517,6 +521,62 @@ class MeasureSettingEdit(AdminOnlyMixin, View):
 
 
 # --- audit trail and access log ------------------------------------------------------------------------
+
+
+# --- API keys ----------------------------------------------------------------------------------------------
+
+
+class ApiKeyList(ListPage):
+    title = "API keys"
+    new_url = "manage:apikey_new"
+    new_label = "New API key"
+    intro = (
+        "Keys that systems call the API with, each on behalf of a user: it reads what that user may, and its "
+        "calls are in the access log under that user. A key is shown once, when it is made."
+    )
+    table_class = tables.ApiTokenTable
+    filterset_class = filtersets.ApiTokenFilterSet
+    queryset = ApiToken.objects.select_related("user").order_by("-created_at")
+
+
+class ApiKeyNew(AdminOnlyMixin, View):
+    def get(self, request):
+        return _form_page(
+            request,
+            form=forms.ApiKeyForm(),
+            title="New API key",
+            back=reverse("manage:apikeys"),
+            submit="Make",
+        )
+
+    def post(self, request):
+        form = forms.ApiKeyForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                token, key = token_services.api_token_create(
+                    user=data["user"], name=data["name"], by=request.user, days=data["days"]
+                )
+            except ValueError as exc:
+                form.add_error(None, str(exc))
+            else:
+                response = render(request, "manage/apikey_made.html", {"token": token, "key": key})
+                add_never_cache_headers(response)  # the key must not stay in any cache
+                return response
+        return _form_page(
+            request, form=form, title="New API key", back=reverse("manage:apikeys"), submit="Make"
+        )
+
+
+class ApiKeyRevoke(RecordDelete):
+    """Confirm, then revoke: the key stops working at once; its record stays, with when it was revoked."""
+
+    model, noun, list_url = ApiToken, "the API key", "manage:apikeys"
+    verb, done = "Revoke", "Revoked"
+    message = "It stops working at once. The revocation is recorded in the audit trail."
+
+    def perform(self, request, obj):
+        token_services.api_token_revoke(token=obj, by=request.user)
 
 
 class AuditEventList(ListPage):
