@@ -37,6 +37,10 @@ class ImportRun(models.Model):
     # [{"file": ..., "row": ..., "column": ..., "value": ..., "reason": ...}, ...] (capped; error_count is exact)
     errors = models.JSONField(default=list, blank=True)
     error_count = models.PositiveIntegerField(default=0)
+    # Problems that did not block (a statutory return's rows left out, values stored blank, repaired
+    # episodes), in the shape of `errors`; capped like it, warning_count exact.
+    warnings = models.JSONField(default=list, blank=True)
+    warning_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-started_at"]
