@@ -395,9 +395,10 @@ def test_a_later_return_updates_what_changed_and_keeps_the_rest(tmp_path, la):
     first = write(
         tmp_path / "2017",
         {
-            "header.csv": "CHILD,SEX,DOB,ETHNIC\nK1,1,01/01/2010,WBRI\nK2,2,02/02/2011,WBRI\n",
+            "header.csv": "CHILD,SEX,DOB,ETHNIC\nK1,1,01/01/2010,WBRI\nK2,2,02/02/2011,WBRI\nK4,1,01/01/2012,\n",
             "episodes.csv": EPISODES_COLUMNS
-            + "K1,01/02/2017,S,C1,N1,U4,PR1,,,,,,\nK2,01/03/2017,S,V2,N1,U6,PR1,,,,,,\n",
+            + "K1,01/02/2017,S,C1,N1,U4,PR1,,,,,,\nK2,01/03/2017,S,V2,N1,U6,PR1,,,,,,\n"
+            + "K4,01/03/2017,S,V2,N1,U6,PR1,,,,,,\n",
             "reviews.csv": "CHILD,DOB,REVIEW,REVIEW_CODE\nK1,01/01/2010,01/03/2017,PN1\n",
         },
     )
@@ -408,13 +409,18 @@ def test_a_later_return_updates_what_changed_and_keeps_the_rest(tmp_path, la):
         {
             "header.csv": "CHILD,SEX,DOB,ETHNIC\nK1,1,01/01/2010,WIRI\nK3,2,03/03/2012,\n",
             "episodes.csv": EPISODES_COLUMNS
-            + "K1,01/02/2017,S,C1,N1,U4,PR1,01/06/2017,E13,,,,\nK3,01/05/2017,S,C2,N1,U4,PR1,,,,,,\n",
+            + "K1,01/02/2017,S,C1,N1,U4,PR1,01/06/2017,E13,,,,\nK3,01/05/2017,S,C2,N1,U4,PR1,,,,,,\n"
+            # K4's DECOM corrected: a new episode beside the stored one, which is kept and reported.
+            + "K4,02/03/2017,S,V2,N1,U6,PR1,,,,,,\n",
         },
     )
     run = import_sample(paths=[later])
     assert run.status == ImportStatus.SUCCEEDED, run.errors
     assert run.counts["children.csv"] == {"rows": 2, "created": 1, "updated": 1, "unchanged": 0}
-    assert run.counts["care_episodes.csv"] == {"rows": 2, "created": 1, "updated": 1, "unchanged": 0}
+    assert run.counts["care_episodes.csv"] == {"rows": 3, "created": 2, "updated": 1, "unchanged": 0}
+    overlap = [w for w in run.warnings if w["reason"].startswith("kept as stored")]
+    assert [(w["file"], w["row"], w["column"]) for w in overlap] == [("episodes.csv", 4, "DECOM")]
+    assert "episode K4-20170301 (01/03/2017, open)" in overlap[0]["reason"]
     k1 = Child.objects.get(child_id="K1")
     assert (k1.given_name, k1.ethnicity) == ("Kim", "WIRI")
     ep = CareEpisode.objects.get(episode_id="K1-20170201")
@@ -422,7 +428,7 @@ def test_a_later_return_updates_what_changed_and_keeps_the_rest(tmp_path, la):
     # What the later return does not cover is kept: K2 and its episode, K1's review.
     assert CareEpisode.objects.filter(child__child_id="K2", end_date=None).exists()
     assert CLAReview.objects.filter(child__child_id="K1").count() == 1
-    assert Child.objects.count() == 3
+    assert Child.objects.count() == 4
 
 
 def test_rows_left_out_and_values_stored_blank_are_named(tmp_path, la):

@@ -763,6 +763,7 @@ class Ssda903:
                 self._repair(r.file, line, ep, episodes[i + 1][1] if i + 1 < len(episodes) else None)
                 out.append((line, ep))
         out.sort(key=lambda e: e[0])  # the file's order, so the report and the loader read alike
+        self._against_stored(r.file, out)
         for line, ep in out:
             t.add(
                 "care_episodes",
@@ -784,6 +785,36 @@ class Ssda903:
                 line=line,
                 columns=origin,
             )
+
+    def _against_stored(self, fn: str, episodes: list[tuple[int, dict]]) -> None:
+        """Report (not change) a stored episode that this return does not carry and that overlaps one it does:
+        an upsert never deletes, so an episode whose DECOM a later return corrected stays beside the new one."""
+        from apps.care.models import CareEpisode
+
+        if not episodes or not CareEpisode.objects.exists():
+            return
+        ours = {f"{ep['CHILD']}-{_compact(ep['DECOM'])}" for _, ep in episodes}
+        stored: dict[str, list[tuple[str, date, date | None]]] = {}
+        rows = CareEpisode.objects.filter(child__child_id__in={ep["CHILD"] for _, ep in episodes})
+        for episode_id, child, start, end in rows.values_list(
+            "episode_id", "child__child_id", "start_date", "end_date"
+        ).order_by():
+            if episode_id not in ours:
+                stored.setdefault(child, []).append((episode_id, start, end))
+        for line, ep in episodes:
+            end = ep.get("DEC") or date.max
+            for episode_id, s_start, s_end in stored.get(ep["CHILD"], ()):
+                if s_start < end and ep["DECOM"] < (s_end or date.max):
+                    shown = f"{s_start:%d/%m/%Y}-{s_end:%d/%m/%Y}" if s_end else f"{s_start:%d/%m/%Y}, open"
+                    self.report.warn(
+                        fn,
+                        line,
+                        "DECOM",
+                        f"{ep['DECOM']:%d/%m/%Y}",
+                        f"kept as stored: episode {episode_id} ({shown}), from an earlier import and not in "
+                        "this return, overlaps this episode; an import never deletes, so remove or correct "
+                        "it at its source",
+                    )
 
     def _repair(self, fn: str, line: int, ep: dict, following: dict | None) -> None:
         """The documented episode repairs (module docstring), in place, each reported."""
