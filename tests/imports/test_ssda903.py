@@ -513,3 +513,65 @@ def test_the_command_prints_the_report_and_exits_non_zero_when_anything_blocks(t
         call_command("import_statutory", "--format", "ssda903", str(bad / "episodes.csv"))
     assert "the episodes table needs this column" in capsys.readouterr().err
     assert ImportRun.objects.filter(kind="ssda903").count() == 2
+
+
+def test_care_leavers_and_adoptions(tmp_path, la):
+    """OC3 is the status around the child's birthday in the collection year (here 2017/18, from --year):
+    ACCOM's letter is the accommodation, its 1/2 whether it is suitable, 0 none. AD1 and placed for adoption
+    fill one adoption row per child."""
+    folder = write(
+        tmp_path / "r",
+        {
+            "header.csv": "CHILD,SEX,DOB,ETHNIC\nL1,1,30/03/2001,WBRI\nL2,2,15/06/2000,WBRI\nL3,1,29/02/2000,\n"
+            "A1,1,01/01/2015,\n",
+            "oc3.csv": "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM\nL1,30/03/2001,YES,F5,T2\nL2,15/06/2000,NO,0,0\n"
+            "L3,29/02/2000,YES,G6,Z1\n",
+            "ad1.csv": "CHILD,DOB,DATE_INT,DATE_MATCH,FOSTER_CARE,NB_ADOPTR,SEX_ADOPTR,LS_ADOPTR\n"
+            "A1,01/01/2015,01/06/2017,01/09/2017,0,2,MF,L0\n",
+            "placed_for_adoption.csv": "CHILD,DOB,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED\n"
+            "A1,01/01/2015,01/06/2017,01/02/2018,RD1\n",
+        },
+    )
+    run = import_sample(paths=[folder], year=2018)
+    assert run.status == ImportStatus.SUCCEEDED, run.errors
+    got = {
+        c: rest
+        for c, *rest in CareLeaverStatus.objects.values_list(
+            "child__child_id",
+            "status_date",
+            "in_touch",
+            "activity",
+            "accommodation",
+            "accommodation_suitable",
+        )
+    }
+    assert got == {
+        "L1": [date(2018, 3, 30), "YES", "F5", "T", False],
+        "L2": [date(2017, 6, 15), "NO", "0", "", None],
+        "L3": [date(2018, 2, 28), "YES", "G6", "Z", True],
+    }
+    a = Adoption.objects.get(child__child_id="A1")
+    assert (a.decision_date, a.matched_date, a.no_longer_placed_date, a.no_longer_placed_reason) == (
+        date(2017, 6, 1),
+        date(2017, 9, 1),
+        date(2018, 2, 1),
+        "RD1",
+    )
+
+
+def test_a_dry_run_reports_and_writes_nothing(tmp_path, la):
+    folder = write(
+        tmp_path / "r",
+        {
+            "header.csv": "CHILD,SEX,DOB,ETHNIC\nD1,1,01/01/2010,WBRI\n",
+            "episodes.csv": EPISODES_COLUMNS + "D1,01/04/2017,S,C2,N1,U4,PR1,,,,,SW1A 1AAXXXXX,\n",
+        },
+    )
+    before = table_counts()
+    run = import_sample(paths=[folder], dry_run=True)
+    assert run.status == ImportStatus.VALIDATED and run.dry_run
+    assert table_counts() == before
+    assert run.counts["care_episodes.csv"]["created"] == 1
+    assert [(w["row"], w["column"]) for w in run.warnings if "longer than 10" in w["reason"]] == [
+        (2, "PL_POST")
+    ]

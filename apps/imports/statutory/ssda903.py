@@ -110,6 +110,7 @@ class Col:
     # any other unusable value is stored blank and reported.
     required: bool = False
     stored: bool = True  # the record model holds it
+    max_length: int | None = None
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,7 @@ TABLES: tuple[Table, ...] = (
             Col("REC", "code", _codes(ReasonCeased)),
             Col("REASON_PLACE_CHANGE", "code", _codes(ReasonPlacementChange)),
             Col("HOME_POST", stored=False),
-            Col("PL_POST"),
+            Col("PL_POST", max_length=10),
             Col("URN", stored=False),
         ),
         needs=("CHILD", "DECOM", "RNE"),
@@ -356,6 +357,8 @@ def parse_cell(col: Col, text: str):
         if not _INT.match(text):
             raise Bad("not a whole number")
         return int(text)
+    if col.max_length is not None and len(text) > col.max_length:
+        raise Bad(f"longer than {col.max_length} characters")
     return text
 
 
