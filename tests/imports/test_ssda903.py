@@ -575,3 +575,37 @@ def test_a_dry_run_reports_and_writes_nothing(tmp_path, la):
     assert [(w["row"], w["column"]) for w in run.warnings if "longer than 10" in w["reason"]] == [
         (2, "PL_POST")
     ]
+
+
+LIIA_FIXES = SAMPLES / "liia-tools__SSDA903_episodes_for_testing_fixes_INPUT.csv"
+
+
+@pytest.mark.skipif(not LIIA_FIXES.exists(), reason="../shared/samples/ssda903 not present")
+def test_the_regional_tools_episode_fix_cases(tmp_path, la):
+    """The regional tools' test file of episode fixes (ISO dates, with LA and YEAR columns): each of its
+    RULE* children is repaired by the documented rules, its NORULE* children are left alone."""
+    with open(LIIA_FIXES, encoding="utf-8", newline="") as f:
+        children = sorted({r["CHILD"] for r in csv.DictReader(f)})
+    folder = write(
+        tmp_path / "r",
+        {"header.csv": "CHILD,SEX,DOB,ETHNIC\n" + "".join(f"{c},1,01/01/2005,WBRI\n" for c in children)},
+    )
+    shutil.copy(LIIA_FIXES, folder / "episodes.csv")
+    run = import_sample(paths=[folder])
+    assert run.status == ImportStatus.SUCCEEDED, run.errors
+    ends = dict(CareEpisode.objects.values_list("episode_id", "end_date"))
+    assert ends["RULE1_BAD-20160113"] == date(2017, 8, 20)  # open, followed by a later episode
+    assert ends["RULE1A_BAD-20161024"] == date(2017, 4, 20)
+    assert ends["RULE3_BAD-20160923"] == date(2016, 9, 27)  # overlapped by the next
+    assert ends["RULE3A_BAD-20180125"] == date(2018, 3, 22)
+    assert ends["RULE4_BAD-20181123"] == date(2018, 12, 20)
+    assert ends["RULE4_BAD-20181220"] == date(2018, 12, 24)
+    assert ends["RULE4_BAD-20181224"] == date(2019, 8, 19)
+    repaired = {w["row"] for w in run.warnings if w["reason"].startswith("repaired") and w["column"] == "DEC"}
+    assert repaired == {7, 11, 14, 17, 19, 20, 21}
+    kept = {w["row"] for w in run.warnings if "ended X1 (care continues) on" in w["reason"]}
+    assert kept == {23}  # RULE5: X1 then a gap
+    # NORULE children untouched; the file's LA and YEAR columns are reported as not read.
+    assert ends["NORULE_NEW-20220201"] == date(2022, 7, 10)
+    assert ends["NORULE_BAD-20160726"] == date(2021, 12, 12)
+    assert any(w["column"] == "LA" and "not a column" in w["reason"] for w in run.warnings)

@@ -28,8 +28,8 @@ Episode repairs (each reported as a warning on the episode's row), applied per c
      X1 if none was given), as the DfE's and regional tools close an episode that is not the child's last.
   3. An episode whose DEC is after the next episode's DECOM (an overlap): DEC = next DECOM.
   4. An open episode (no DEC) with a REC: the REC is dropped (an open episode has no reason it ceased).
-A gap between episodes is a period of care ending and a new one beginning, which the record model holds; a
-child's last episode ended X1 ("care continues") with nothing after it is kept as recorded and reported.
+A gap between episodes is a period of care ending and a new one beginning, which the record model holds; an
+episode ended X1 ("care continues") followed by a gap, or by nothing, is kept as recorded and reported.
 """
 
 from __future__ import annotations
@@ -665,6 +665,17 @@ class Ssda903:
 
     def _children(self, t: Translation) -> set[str]:
         if "header" not in self.reads:
+            if "uasc" in self.reads:
+                u = self.reads["uasc"]
+                self.report.warn(
+                    u.file,
+                    None,
+                    "",
+                    "",
+                    "table not imported: UASC status is stored on the children of the "
+                    "header table, and the return has none",
+                )
+                u.left_out += len(u.rows)
             return set()
         r = self.reads["header"]
         rows = self._dedupe(r, r.rows, lambda row: (row["CHILD"],), "the child is in the header twice")
@@ -844,6 +855,16 @@ class Ssda903:
                     "DEC",
                     f"{dec:%d/%m/%Y}",
                     f"repaired: overlaps the next episode (DECOM {nxt:%d/%m/%Y}): DEC set to {nxt:%d/%m/%Y}",
+                )
+            end = ep.get("DEC")
+            if end is not None and end < nxt and ep.get("REC") == "X1":
+                self.report.warn(
+                    fn,
+                    line,
+                    "REC",
+                    "X1",
+                    f"kept as recorded: ended X1 (care continues) on {end:%d/%m/%Y} but the next episode starts "
+                    f"on {nxt:%d/%m/%Y}; held as a period of care ending on DEC and a new one beginning",
                 )
         if ep.get("DEC") is None and ep.get("REC"):
             self.report.warn(
