@@ -80,6 +80,7 @@ def episodes_by_child() -> dict[str, list[dict]]:
                 "rec": e["REC"],
                 "ls": e["LS"],
                 "place": e["PLACE"],
+                "provider": e["PLACE_PROVIDER"],
             }
         )
     for eps in by_child.values():
@@ -135,6 +136,26 @@ def legal_status_part(e: dict) -> str:
     if ls in ("J1", "J2", "J3", "L2", "L3"):
         return "remand_youth"
     return "not_recorded" if not ls else "other"
+
+
+def placement_part(e: dict) -> str:
+    place, provider = e["place"], e["provider"]
+    fostering = place in ("U1", "U2", "U3", "U4", "U5", "U6")
+    if fostering and provider in ("PR4", "PR5"):
+        return "ifa_fostering"
+    if place in ("U1", "U2", "U3"):
+        return "kinship_fostering"
+    if fostering and provider == "PR1":
+        return "in_house_fostering"
+    if place in ("K1", "K2", "K3", "R1", "S1"):
+        return "residential"
+    if place in ("A3", "A4", "A5", "A6"):
+        return "placed_for_adoption"
+    if place == "P1":
+        return "placed_with_parents"
+    if place in ("H5", "P2", "Z11", "Z12", "Z13", "Z14"):
+        return "independence"
+    return "not_recorded" if not place else "other"
 
 
 # -- the sample ----------------------------------------------------------------------------------------------
@@ -293,6 +314,11 @@ def test_march_2018_snapshot_agrees_with_the_csv_files(la):
         assert rows[("cla.legal_status", part)]["numerator"] == n, part
         assert rows[("cla.legal_status", part)]["denominator"] == len(cla)
 
+    placements = Counter(placement_part(e) for e in cla.values())
+    assert len(placements) > 5
+    for part, n in placements.items():
+        assert rows[("cla.placement_type", part)]["numerator"] == n, part
+
     # Ceased care in the year to date (April 2017 to March 2018), and how.
     ceased = ceased_in(date(2017, 4, 1), date(2018, 4, 1))
     adopted = sum(e["rec"] in ("E11", "E12") for e in ceased.values())
@@ -302,9 +328,28 @@ def test_march_2018_snapshot_agrees_with_the_csv_files(la):
     assert rows[("cla.sgo_ytd", None)]["numerator"] == sgo
     assert rows[("cla.sgo_ytd", None)]["denominator"] == len(ceased)
 
-    # Missing and absent episodes starting in March 2018.
-    started = [m for m in read("missing") if date(2018, 3, 1) <= dmy(m["MIS_START"]) < date(2018, 4, 1)]
-    assert rows[("mis.episodes", None)]["numerator"] == len(started)
+    # Missing and absent episodes starting in March 2018 (none) and, as that proves little, in January.
+    def started_in(first, end):
+        return Counter(
+            {"M": "missing", "A": "absent"}[m["MISSING"]]
+            for m in read("missing")
+            if first <= dmy(m["MIS_START"]) < end
+        )
+
+    march = sum(started_in(date(2018, 3, 1), date(2018, 4, 1)).values())
+    assert rows[("mis.episodes", None)]["numerator"] == march
+    snapshot_period_compute(period=Period.parse("2018-01"), codes=["mis.episodes"])
+    january = {
+        r["breakdown"]: r["numerator"]
+        for r in export_rows(period="2018-01")
+        if r["org_unit"] == settings.COUNCIL_CODE
+        and r["kpi"] == "mis.episodes"
+        and r["dimension"] in (None, "kind")
+    }
+    expected = started_in(date(2018, 1, 1), date(2018, 2, 1))
+    assert january[None] == sum(expected.values()) == 7
+    for kind, n in expected.items():
+        assert january[kind] == n, kind
 
 
 # -- blocking errors write nothing --------------------------------------------------------------------------
