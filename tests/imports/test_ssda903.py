@@ -189,6 +189,15 @@ def test_sample_imports_with_the_expected_counts_and_names_every_row_left_out(la
     assert Adoption.objects.count() == len({r["CHILD"] for r in read("ad1") + read("placed_for_adoption")})
     assert run.counts[f"{PREFIX}episodes.csv"] == {"rows": 5050, "left_out": 0}
     assert run.counts["care_episodes.csv"]["created"] == 5050
+    # The run's totals count the records once (the return's own files are the same rows as read).
+    records = Child.objects.count() + CareEpisode.objects.count() + CLAReview.objects.count()
+    records += MissingEpisode.objects.count() + CareLeaverStatus.objects.count() + Adoption.objects.count()
+    assert run.rows_total == records
+    from apps.imports.selectors import _last_import
+
+    last = _last_import()
+    assert last["files"] == 6 and last["totals"]["created"] == records
+    assert last["totals"]["warnings"] == run.warning_count
 
     # Stored as the 903 gives them: the first episode row and its child, field by field.
     e = episodes[0]
