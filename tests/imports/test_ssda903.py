@@ -683,3 +683,20 @@ def test_the_regional_tools_episode_fix_cases(tmp_path, la):
         assert bool(lines & reported) == flagged, child
     # The file's LA and YEAR columns are reported as not read.
     assert any(w["column"] == "LA" and "not a column" in w["reason"] for w in run.warnings)
+
+
+def test_a_symbolic_link_is_refused_and_other_files_are_reported(tmp_path, la):
+    outside = write(tmp_path / "outside", {"secret.csv": "CHILD,SEX,DOB,ETHNIC\nS1,1,01/01/2010,WBRI\n"})
+    folder = write(tmp_path / "r", {"header.csv": "CHILD,SEX,DOB,ETHNIC\nC1,1,01/01/2010,WBRI\n"})
+    (folder / "readme.txt").write_text("not a table", encoding="utf-8")
+    (folder / "linked.csv").symlink_to(outside / "secret.csv")
+    before = table_counts()
+    run = import_sample(paths=[folder])
+    assert run.status == ImportStatus.FAILED
+    assert [(e["file"], e["reason"]) for e in run.errors] == [("linked.csv", "a symbolic link; refused")]
+    assert [(w["file"], w["reason"]) for w in run.warnings] == [("readme.txt", "not a .csv file; not read")]
+    assert table_counts() == before
+    (folder / "linked.csv").unlink()
+    run = import_sample(paths=[folder])
+    assert run.status == ImportStatus.SUCCEEDED
+    assert list(Child.objects.values_list("child_id", flat=True)) == ["C1"]

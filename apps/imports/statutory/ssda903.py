@@ -1064,8 +1064,7 @@ class Ssda903:
                         f"{row['DATE_PLACED']:%d/%m/%Y}",
                         "differs from AD1's DATE_INT; AD1's date is stored as the decision date",
                     )
-                entry.setdefault("decision_date", placed)
-                if not entry["decision_date"]:
+                if not entry.get("decision_date"):
                     entry["decision_date"] = placed
                 entry["no_longer_placed_date"] = _iso(row.get("DATE_PLACED_CEASED"))
                 entry["no_longer_placed_reason"] = row.get("REASON_PLACED_CEASED") or ""
@@ -1075,7 +1074,7 @@ class Ssda903:
                         line,
                         {"child_id": "CHILD", "decision_date": "DATE_PLACED"},
                     )
-                file, first_line, cols = origins[row["CHILD"]]
+                file, _, cols = origins[row["CHILD"]]
                 if file == r.file:
                     cols.update(
                         no_longer_placed_date="DATE_PLACED_CEASED",
