@@ -27,6 +27,14 @@ def _amount(n: float) -> str:
     return f"{n:.1f}" if n >= 1 else f"{n:.2g}"
 
 
+def _size(n: float) -> str:
+    if n < 1000:
+        return f"{n:,.0f} bytes"
+    if n < 1_000_000:
+        return f"{n / 1000:,.0f} KB"
+    return f"{n / 1_000_000:,.1f} MB"
+
+
 class Progress:
     """`Progress(write, what="backfill", unit="months", total=24)`; call `advance(n)` or `update(done)` as the
     work goes, `finish()` at the end. `write` takes one line (a command's `self.stderr.write`)."""
@@ -68,11 +76,15 @@ class Progress:
 
     def line(self, now: float, note: str = "", final: bool = False) -> str:
         elapsed = now - self.started
-        done = f"{self.done:,}" + (f" of {self.total:,}" if self.total is not None else "")
-        parts = [f"{self.what}: {done} {self.unit}"]
+        if self.unit == "bytes":  # a file read: sizes and rate in bytes, KB or MB
+            done = _size(self.done) + (f" of {_size(self.total)}" if self.total is not None else "")
+            parts = [f"{self.what}: {done}"]
+        else:
+            done = f"{self.done:,}" + (f" of {self.total:,}" if self.total is not None else "")
+            parts = [f"{self.what}: {done} {self.unit}"]
         if elapsed > 0 and self.done > self.initial:
             rate = (self.done - self.initial) / elapsed
-            parts.append(f"{_amount(rate)} {self.unit}/s")
+            parts.append(f"{_size(rate)}/s" if self.unit == "bytes" else f"{_amount(rate)} {self.unit}/s")
             if final:
                 parts.append(f"in {_duration(elapsed)}")
             elif self.total is not None and self.total > self.done:

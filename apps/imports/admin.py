@@ -17,6 +17,7 @@ class ImportRunAdmin(ReadOnlyAdmin):
         "status",
         "rows_total",
         "error_count",
+        "warning_count",
         "started_by",
         "finished_at",
     )
@@ -36,12 +37,22 @@ class ImportRunAdmin(ReadOnlyAdmin):
         "counts",
         "problems",
         "error_count",
+        "warnings_listed",
+        "warning_count",
     )
 
     fields = readonly_fields
 
     @admin.display(description="errors (file, line, column, reason)")
     def problems(self, obj):
+        return self._listed(obj.errors)
+
+    @admin.display(description="warnings, not blocking (file, line, column, reason)")
+    def warnings_listed(self, obj):
+        return self._listed(obj.warnings)
+
+    @staticmethod
+    def _listed(problems):
         # Without the offending values: a value from children.csv can be a child's name or date of birth, and
         # the Django admin is not a logged child-level page. The import report where the file was imported
         # (import_bundle prints it) has them.
@@ -57,7 +68,7 @@ class ImportRunAdmin(ReadOnlyAdmin):
                 )
                 if part
             )
-            for error in (obj.errors or [])
+            for error in (problems or [])
             if isinstance(error, dict)
         ]
         return "\n".join(lines) or "-"

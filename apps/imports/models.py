@@ -37,6 +37,10 @@ class ImportRun(models.Model):
     # [{"file": ..., "row": ..., "column": ..., "value": ..., "reason": ...}, ...] (capped; error_count is exact)
     errors = models.JSONField(default=list, blank=True)
     error_count = models.PositiveIntegerField(default=0)
+    # Problems that did not block (a statutory return's rows left out, values stored blank, repaired
+    # episodes), in the shape of `errors`; capped like it, warning_count exact.
+    warnings = models.JSONField(default=list, blank=True)
+    warning_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-started_at"]
@@ -51,5 +55,11 @@ class ImportRun(models.Model):
         return f"{self.get_kind_display()} {self.source} ({self.status})"
 
     @property
+    def record_counts(self) -> dict[str, dict]:
+        """The counts of the record tables written, without a statutory return's own files (those carry
+        `left_out`): their rows are the same records counted as read."""
+        return {f: c for f, c in self.counts.items() if isinstance(c, dict) and "left_out" not in c}
+
+    @property
     def rows_total(self) -> int:
-        return sum(c.get("rows", 0) for c in self.counts.values() if isinstance(c, dict))
+        return sum(c.get("rows", 0) for c in self.record_counts.values())

@@ -81,12 +81,14 @@ def _last_import() -> dict | None:
     if run is None:
         return None
     totals: dict[str, int] = {}
-    for counts in run.counts.values():
-        if isinstance(counts, dict):
-            for key, value in counts.items():
-                if isinstance(value, int):
-                    totals[key] = totals.get(key, 0) + value
-    return {"run": run, "files": len(run.counts), "totals": totals}
+    records = run.record_counts
+    for counts in records.values():
+        for key, value in counts.items():
+            if isinstance(value, int):
+                totals[key] = totals.get(key, 0) + value
+    if run.warning_count:
+        totals["warnings"] = run.warning_count
+    return {"run": run, "files": len(records), "totals": totals}
 
 
 def data_held_summary(*, aggregates_only: bool = False) -> dict:

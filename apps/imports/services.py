@@ -1,4 +1,5 @@
-"""Writes for the imports app: loading and exporting the portal's CSV bundle.
+"""Writes for the imports app: loading the portal's CSV bundle and the statutory returns (one pipeline: a
+return is translated into bundle tables, then validated and upserted as a bundle is), and exporting.
 
 `bundle_import` is deliberately not wrapped in one transaction: the ImportRun row is written before and
 after the data transaction so an attempt is recorded even when the import fails and its data rolls back.
@@ -7,6 +8,7 @@ after the data transaction so an attempt is recorded even when the import fails 
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.db import DatabaseError, transaction
@@ -63,33 +65,46 @@ def bundle_import(
         command=command[:200],
     )
     report = BundleReport()
-    try:
+    with _attempt(run, report, dry_run, what=f"bundle import of {path}"):
         with BundleSource(path, report) as source:
-            phases = _Phases(progress_to) if progress_to else None
-            loader = BundleLoader(source, report, progress=phases)
-            loader.validate()
-            if phases:
-                phases.end()
-            if report.ok:
-                if dry_run:
-                    loader.apply(write=False)
-                else:
-                    _write(loader)
-        if phases:
-            phases.end()
+            _load(source, report, dry_run=dry_run, progress_to=progress_to)
+    return run
+
+
+@contextmanager
+def _attempt(run: ImportRun, report: BundleReport, dry_run: bool, *, what: str):
+    """Every import's ending, whatever the format: a BundleAbort's reason is already in the report; a
+    database refusal (validation should make it impossible) has rolled the transaction back and is reported
+    like any other failure; anything else is reported and raised. The run is finished with the report."""
+    try:
+        yield
     except BundleAbort:
-        pass  # the reason is in the report
+        pass
     except DatabaseError as e:
-        # Validation should make this impossible; if the database still refuses, the transaction has rolled
-        # back and the attempt is recorded like any other failure.
-        logger.exception("bundle import of %s failed in the database", path)
+        logger.exception("%s failed in the database", what)
         report.add("", None, "", "", f"database error, nothing written: {e}")
     except Exception as e:
         report.add("", None, "", "", f"internal error, nothing written: {e!r}")
         _finish(run, report, dry_run)
         raise
     _finish(run, report, dry_run)
-    return run
+
+
+def _load(source, report: BundleReport, *, dry_run: bool, progress_to=None) -> None:
+    """The one pipeline after parsing: validate every table of `source` (a bundle, or a return translated
+    into bundle tables), then, if nothing blocks, compare (dry run) or upsert in one transaction."""
+    phases = _Phases(progress_to) if progress_to else None
+    loader = BundleLoader(source, report, progress=phases)
+    loader.validate()
+    if phases:
+        phases.end()
+    if report.ok:
+        if dry_run:
+            loader.apply(write=False)
+        else:
+            _write(loader)
+    if phases:
+        phases.end()
 
 
 def _write(loader: BundleLoader) -> None:
@@ -140,8 +155,20 @@ def _finish(run: ImportRun, report: BundleReport, dry_run: bool) -> None:
     run.counts = report.counts
     run.errors = [e.as_dict() for e in report.errors]
     run.error_count = report.error_count
+    run.warnings = [{**w.as_dict(), "blocking": False} for w in report.warnings]
+    run.warning_count = report.warning_count
     run.finished_at = timezone.now()
-    run.save(update_fields=["status", "counts", "errors", "error_count", "finished_at"])
+    run.save(
+        update_fields=[
+            "status",
+            "counts",
+            "errors",
+            "error_count",
+            "warnings",
+            "warning_count",
+            "finished_at",
+        ]
+    )
 
 
 def bundle_export(*, path: str | Path) -> dict[str, int]:
@@ -151,3 +178,45 @@ def bundle_export(*, path: str | Path) -> dict[str, int]:
     if path.suffix.lower() == ".zip":
         return export_zip(path)
     return export_folder(path)
+
+
+def statutory_import(
+    *,
+    format: str,  # noqa: A002 - the command's --format
+    paths: list[str | Path],
+    dry_run: bool = False,
+    year: int | None = None,
+    user=None,
+    command: str = "",
+    progress=None,
+    progress_to=None,
+) -> ImportRun:
+    """Import a statutory return (apps.imports.statutory.FORMATS) through the bundle's pipeline: the return is
+    read and translated into the bundle's record tables (its own problems reported: blocking ones as errors,
+    rows left out, values stored blank and repaired episodes as warnings), the tables are validated by the
+    bundle's loader and, unless anything blocks or dry_run, upserted in one transaction. Returns the
+    ImportRun recording the attempt, with every error and warning pointing at the return's file, line and
+    column. `progress` hears how far the reading has got (the format's own), `progress_to` (a function
+    taking a line) the check and the writing, as for a bundle."""
+    from .statutory import FORMATS
+
+    reader_class = FORMATS[format]
+    run = ImportRun.objects.create(
+        kind=format,
+        source=", ".join(str(p) for p in paths)[:500],
+        dry_run=dry_run,
+        started_by=user,
+        command=command[:200],
+    )
+    report = BundleReport()
+    translation = None
+    with _attempt(run, report, dry_run, what=f"{format} import of {paths}"):
+        try:
+            translation = reader_class(report, year=year, progress=progress).translate(paths)
+            if report.ok:
+                _load(translation.source(), report, dry_run=dry_run, progress_to=progress_to)
+        finally:
+            if translation is not None:
+                # Problems found in the translated tables, pointed back at the return's file, line, column.
+                translation.relocate(report)
+    return run

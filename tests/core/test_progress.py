@@ -51,3 +51,11 @@ def test_a_resumed_job_counts_what_was_done_before_but_not_in_its_rate():
     clock.now += 10
     p.advance(2)
     assert lines == ["backfill #4: 10 of 12 months, 0.2 months/s, about 10 s left"]
+
+
+def test_a_file_read_in_bytes_shows_sizes():
+    lines, clock = [], Clock()
+    p = Progress(lines.append, what="read episodes.csv", unit="bytes", total=40_000_000, every=1, clock=clock)
+    clock.now += 2
+    p.update(10_000_000, "52,000 rows")
+    assert lines == ["read episodes.csv: 10.0 MB of 40.0 MB, 5.0 MB/s, about 6 s left (52,000 rows)"]

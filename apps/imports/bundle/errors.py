@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 MAX_STORED_ERRORS = 1000
+# A statutory return can carry a warning per row (a repaired episode, a value stored blank); all are kept up
+# to this many so every row the report names can be found.
+MAX_STORED_WARNINGS = 20000
 MAX_VALUE_CHARS = 200
 
 
@@ -38,6 +41,11 @@ class BundleError:
         return f"{where}:{value} {self.reason}"
 
 
+def _shown(value: object) -> str:
+    text = "" if value is None else str(value)
+    return text[:MAX_VALUE_CHARS] + "…" if len(text) > MAX_VALUE_CHARS else text
+
+
 class BundleAbort(Exception):
     """Stop reading the bundle; the reason is already in the report."""
 
@@ -45,12 +53,17 @@ class BundleAbort(Exception):
 @dataclass
 class BundleReport:
     """Every error found (the first MAX_STORED_ERRORS kept, error_count exact) and per-file counts:
-    {"contacts.csv": {"rows": 10, "created": 8, "updated": 1, "unchanged": 1}}."""
+    {"contacts.csv": {"rows": 10, "created": 8, "updated": 1, "unchanged": 1}}.
+
+    Warnings do not block: a bundle never has any; a statutory return's translation reports a row it left
+    out, a value it could not store or an episode it repaired as one (apps.imports.statutory)."""
 
     errors: list[BundleError] = field(default_factory=list)
     error_count: int = 0
     counts: dict[str, dict] = field(default_factory=dict)
     files_with_errors: set[str] = field(default_factory=set)
+    warnings: list[BundleError] = field(default_factory=list)
+    warning_count: int = 0
 
     @property
     def ok(self) -> bool:
@@ -60,10 +73,12 @@ class BundleReport:
         self.error_count += 1
         self.files_with_errors.add(file)
         if len(self.errors) < MAX_STORED_ERRORS:
-            text = "" if value is None else str(value)
-            if len(text) > MAX_VALUE_CHARS:
-                text = text[:MAX_VALUE_CHARS] + "…"
-            self.errors.append(BundleError(file, row, column, text, reason))
+            self.errors.append(BundleError(file, row, column, _shown(value), reason))
+
+    def warn(self, file: str, row: int | None, column: str, value: object, reason: str) -> None:
+        self.warning_count += 1
+        if len(self.warnings) < MAX_STORED_WARNINGS:
+            self.warnings.append(BundleError(file, row, column, _shown(value), reason))
 
     def count(self, file: str, **numbers: int) -> None:
         entry = self.counts.setdefault(file, {})
@@ -72,16 +87,29 @@ class BundleReport:
 
 
 def format_report(
-    *, counts: dict, errors: list[dict], error_count: int, dry_run: bool, status: str, source: str = ""
+    *,
+    counts: dict,
+    errors: list[dict],
+    error_count: int,
+    dry_run: bool,
+    status: str,
+    source: str = "",
+    warnings: list[dict] = (),
+    warning_count: int = 0,
+    title: str = "Bundle import",
 ) -> str:
-    """The human report the command prints: one line per file, then every stored error."""
-    lines = [f"Bundle import of {source}: {status}" + (" (dry run: nothing written)" if dry_run else "")]
+    """The human report the command prints: one line per file, then every stored error, then every stored
+    warning."""
+    lines = [f"{title} of {source}: {status}" + (" (dry run: nothing written)" if dry_run else "")]
     for name, c in counts.items():
         parts = [f"{c.get('rows', 0)} rows"]
         for key in ("created", "updated", "unchanged"):
             if key in c:
                 verb = f"would be {key}" if dry_run and key != "unchanged" else key
                 parts.append(f"{c[key]} {verb}")
+        # A statutory return's own files: rows read and rows the translation left out.
+        if "left_out" in c:
+            parts.append(f"{c['left_out']} left out")
         if isinstance(c.get("services"), dict):
             s = c["services"]
             parts.append(
@@ -96,7 +124,16 @@ def format_report(
         lines.append(
             f"{error_count} error(s); nothing was written. Rows are line numbers, the header is line 1."
         )
-        lines.extend(f"  {BundleError(**e)}" for e in errors)
+        lines.extend(f"  {BundleError(**_fields(e))}" for e in errors)
         if error_count > len(errors):
             lines.append(f"  … and {error_count - len(errors)} more")
+    if warning_count:
+        lines.append(f"{warning_count} warning(s) (not blocking):")
+        lines.extend(f"  warning: {BundleError(**_fields(w))}" for w in warnings)
+        if warning_count > len(warnings):
+            lines.append(f"  … and {warning_count - len(warnings)} more")
     return "\n".join(lines)
+
+
+def _fields(stored: dict) -> dict:
+    return {k: stored[k] for k in ("file", "row", "column", "value", "reason")}
