@@ -82,3 +82,9 @@ def may_comment_on(user, org_unit) -> bool:
     if org_unit.pk in own:
         return org_unit.level != OrgLevel.LA
     return user.role == Role.HEAD_OF_SERVICE and org_unit.level == OrgLevel.TEAM and org_unit.parent_id in own
+
+
+def may_import(user) -> bool:
+    """Who may load records (a statutory return, a bundle, an API push): analysts and admins. A case system
+    pushes through the API as a user of one of these roles, with its own API key."""
+    return _active(user) and user.role in (Role.ADMIN, Role.ANALYST)

@@ -15,7 +15,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -181,3 +181,93 @@ class SchemaView(SpectacularAPIView):
 @method_decorator(csp_update({"img-src": ["data:"]}), name="dispatch")
 class DocsView(SpectacularSwaggerSplitView):
     """The schema's docs page (Swagger UI from the portal's static files; its script a file, not inline)."""
+
+
+# --- records of every bundle type -------------------------------------------------------------------------
+
+
+def _record_types() -> dict[str, object]:
+    """The child-level record types (bundle files whose records belong to a child), by bundle name."""
+    from django.apps import apps
+
+    from apps.imports.bundle.spec import FILES
+
+    out = {}
+    for spec in FILES:
+        fields = {f.name for f in apps.get_model(spec.model)._meta.get_fields()}
+        if "child" in fields:
+            out[spec.name] = spec
+    return out
+
+
+class MayImport(BasePermission):
+    message = "Only analysts and admins may send records."
+
+    def has_permission(self, request, view):
+        return access.may_import(request.user)
+
+
+class RecordsView(ChildLevelAPIMixin, APIView):
+    """/api/records/<type>/: a case system's way in and out, for every child-level record type of the bundle
+    (contacts, referrals, assessments, care_episodes…).
+
+    GET: the records the caller may see (the same visible_to as the pages), in the bundle's own columns and
+    formats, 50 a page in the file's key order; logged. POST {"rows": [...]}: up to 1,000 records (bundle
+    column -> value; a column left out keeps its stored value), checked by the bundle's own validation and
+    upserted in one transaction (apps.imports.services.records_upsert); nothing is written while anything is
+    wrong, and every problem names its row and column. Analysts and admins only; `?dry_run=1` checks only."""
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [MayImport()]
+        return super().get_permissions()
+
+    def _spec(self, name):
+        spec = _record_types().get(name)
+        if spec is None:
+            raise NotFound(f"No record type {name[:40]!r}; the API's: {', '.join(sorted(_record_types()))}.")
+        return spec
+
+    @extend_schema(summary="Records of one type the caller may see", responses={200: dict})
+    def get(self, request, name):
+        from django.apps import apps
+
+        from apps.imports.bundle.exporter import rows_of
+
+        spec = self._spec(name)
+        model = apps.get_model(spec.model)
+        queryset = selectors.restrict(model.objects.all(), request.user)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(
+            queryset.order_by("pk").values_list("pk", flat=True), request, view=self
+        )
+        rows = list(rows_of(spec, model.objects.filter(pk__in=list(page))))
+        self.log_access(what=f"api records {name}", rows=len(rows))
+        return paginator.get_paginated_response(rows)
+
+    @extend_schema(summary="Send records of one type", request=dict, responses={200: dict, 400: dict})
+    def post(self, request, name):
+        from apps.imports.services import RecordsRefused, records_upsert
+
+        self._spec(name)
+        body = request.data if isinstance(request.data, dict) else {}
+        dry_run = request.query_params.get("dry_run") in ("1", "true")
+        try:
+            run = records_upsert(name=name, rows=body.get("rows"), user=request.user, dry_run=dry_run)
+        except RecordsRefused as exc:
+            raise ValidationError({"rows": str(exc)}) from None
+        result = {
+            "import_run": run.pk,
+            "status": run.status,
+            "dry_run": run.dry_run,
+            "counts": run.counts.get(f"{name}.csv", {}),
+            "errors": [{k: e.get(k) for k in ("row", "column", "value", "reason")} for e in run.errors],
+            "error_count": run.error_count,
+        }
+        return Response(result, status=400 if run.error_count else 200)
+
+    @property
+    def pagination_class(self):
+        from rest_framework.settings import api_settings
+
+        return api_settings.DEFAULT_PAGINATION_CLASS

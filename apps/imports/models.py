@@ -10,6 +10,7 @@ class ImportKind(models.TextChoices):
     SSDA903 = "ssda903", "SSDA903"
     DFE_STATISTICS = "dfe_statistics", "DfE published statistics"
     DEMO = "demo", "Generated demo council"
+    API = "api", "Records sent through the API"
 
 
 class ImportStatus(models.TextChoices):

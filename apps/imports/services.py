@@ -220,3 +220,66 @@ def statutory_import(
                 # Problems found in the translated tables, pointed back at the return's file, line, column.
                 translation.relocate(report)
     return run
+
+
+# A push through the API carries at most this many rows: a case system sends what changed, not its history.
+API_MAX_ROWS = 1000
+
+
+class RecordsRefused(ValueError):
+    """A push the pipeline cannot even read: not rows of a record type (said why), nothing recorded."""
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float | str):
+        return str(value)
+    raise RecordsRefused(f"a value must be text, a number, true/false or null, not {type(value).__name__}")
+
+
+def records_upsert(*, name: str, rows, user=None, dry_run: bool = False) -> ImportRun:
+    """Rows of one record type (bundle columns -> values) from a case system through the API, checked by the
+    bundle's own validation and upserted in one transaction, as a bundle file of those rows would be: the
+    columns a row leaves out keep their stored values, and nothing is written while anything is wrong. Every
+    attempt is an ImportRun whose problems name the row (1 = the first) and column."""
+    from .bundle.spec import BY_NAME
+    from .statutory.base import Translation
+
+    spec = BY_NAME.get(name)
+    if spec is None or spec.name in ("teams", "entered_measures"):
+        raise RecordsRefused(f"{name!r} is not a record type the API takes")
+    if not isinstance(rows, list) or not rows or not all(isinstance(r, dict) for r in rows):
+        raise RecordsRefused('send {"rows": [...]}, a list of one or more records (column -> value)')
+    if len(rows) > API_MAX_ROWS:
+        raise RecordsRefused(f"at most {API_MAX_ROWS:,} rows a request ({len(rows):,} sent)")
+    known = [c.name for c in spec.columns]
+    unknown = sorted({k for r in rows for k in r} - set(known))
+    if unknown:
+        raise RecordsRefused(
+            f"{name} has no column {', '.join(map(repr, unknown))} (its columns: {', '.join(known)})"
+        )
+    columns = [c for c in known if any(c in r for r in rows)]
+    where = f"{name} (API)"
+    translation = Translation()
+    translation.table(name, columns)
+    for line, row in enumerate(rows, start=1):
+        translation.add(
+            name,
+            {c: _cell(row.get(c)) for c in columns},
+            file=where,
+            line=line,
+            columns={c: c for c in columns},
+        )
+    run = ImportRun.objects.create(
+        kind=ImportKind.API, source=where, dry_run=dry_run, started_by=user, command=f"API {name}"
+    )
+    report = BundleReport()
+    with _attempt(run, report, dry_run, what=f"API push of {name}"):
+        try:
+            _load(translation.source(), report, dry_run=dry_run)
+        finally:
+            translation.relocate(report)
+    return run

@@ -41,6 +41,13 @@ def _rows(spec: FileSpec) -> Iterator[dict[str, Any]]:
     if spec.name == "teams":
         yield from _team_rows()
         return
+    yield from rows_of(spec)
+
+
+def rows_of(spec: FileSpec, queryset=None) -> Iterator[dict[str, Any]]:
+    """The rows of a record type as its bundle file holds them (column -> value), from `queryset` (of the
+    spec's model; default all), in the file's key order. The API's record reads use it, so a record reads
+    back in the bundle's own form."""
     plans = list(column_plans(spec).values())
     lookups = [lk for cp in plans for lk in cp.lookups]
     order = []
@@ -51,7 +58,8 @@ def _rows(spec: FileSpec) -> Iterator[dict[str, Any]]:
             order.append(Case(When(**{cp.lookups[1]: OrgLevel.LA}, then=Value("")), default=F(cp.lookups[0])))
         else:
             order.append(cp.lookups[0])
-    qs = apps.get_model(spec.model).objects.order_by(*order, "pk").values_list(*lookups)
+    qs = apps.get_model(spec.model).objects.all() if queryset is None else queryset
+    qs = qs.order_by(*order, "pk").values_list(*lookups)
     for flat in qs.iterator(chunk_size=CHUNK):
         row: dict[str, Any] = {}
         i = 0
