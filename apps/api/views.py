@@ -1,4 +1,5 @@
-"""The read-only REST API. Child-level endpoints share the pages' rules: the same role check, the same
+"""The REST API: children, their records (read, and sent by case systems through the import pipeline) and
+snapshots. Child-level endpoints share the pages' rules: the same role check, the same
 `visible_to` queryset (apps.people.selectors.restrict), the same filterset, names only for roles that may see
 them, and one AccessLog row (action "api") per call. Aggregate snapshots are open to every signed-in role,
 with small numbers suppressed for viewers."""
