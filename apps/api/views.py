@@ -201,6 +201,15 @@ def _record_types() -> dict[str, object]:
     return out
 
 
+_TYPE_PARAMETER = OpenApiParameter(
+    "name",
+    str,
+    OpenApiParameter.PATH,
+    description="the record type: a bundle file's name without .csv",
+    enum=sorted(_record_types()),
+)
+
+
 class MayImport(BasePermission):
     message = "Only analysts and admins may send records."
 
@@ -229,7 +238,11 @@ class RecordsView(ChildLevelAPIMixin, APIView):
             raise NotFound(f"No record type {name[:40]!r}; the API's: {', '.join(sorted(_record_types()))}.")
         return spec
 
-    @extend_schema(summary="Records of one type the caller may see", responses={200: dict})
+    @extend_schema(
+        summary="Records of one type the caller may see",
+        parameters=[_TYPE_PARAMETER],
+        responses={200: dict},
+    )
     def get(self, request, name):
         from django.apps import apps
 
@@ -246,7 +259,12 @@ class RecordsView(ChildLevelAPIMixin, APIView):
         self.log_access(what=f"api records {name}", rows=len(rows))
         return paginator.get_paginated_response(rows)
 
-    @extend_schema(summary="Send records of one type", request=dict, responses={200: dict, 400: dict})
+    @extend_schema(
+        summary="Send records of one type",
+        parameters=[_TYPE_PARAMETER, OpenApiParameter("dry_run", bool, OpenApiParameter.QUERY)],
+        request=dict,
+        responses={200: dict, 400: dict},
+    )
     def post(self, request, name):
         from apps.imports.services import RecordsRefused, records_upsert
 
