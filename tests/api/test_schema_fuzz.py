@@ -25,6 +25,20 @@ def _schema():
 SCHEMA = _schema()
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Django's WSGI handler closes the database connection when a request ends; the test's transaction lives
+    on that connection (PostgreSQL would see it closed), so, as Django's own test client does, not here."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def key(world):
     from apps.accounts.models import Role
