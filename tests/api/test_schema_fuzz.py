@@ -51,6 +51,7 @@ def key(world):
 
 
 @SCHEMA.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+# derandomize: the same examples on every run, so CI cannot fail one day and pass the next on the same code.
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_no_request_the_schema_allows_is_a_server_error(case, key):
     case.call_and_validate(headers={"Authorization": f"Token {key}"}, checks=[not_a_server_error])
