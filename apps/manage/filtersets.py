@@ -9,6 +9,7 @@ from django.db.models import Q
 from apps.accounts.models import AccessAction, AccessLog, AuditEvent, Role, User
 from apps.core.models import OrgLevel, OrgUnit
 from apps.kpis.models import Benchmark, BenchmarkKind, EnteredMeasure, Target
+from apps.scorecards.models import BookletRecipient
 
 from .forms import measure_choices, org_unit_label, validate_period
 
@@ -155,4 +156,13 @@ class AccessLogFilterSet(_DateRange):
 
     class Meta:
         model = AccessLog
+        fields = []
+
+
+class BookletRecipientFilterSet(df.FilterSet):
+    email = df.CharFilter(lookup_expr="icontains", label="Email contains")
+    active = df.BooleanFilter()
+
+    class Meta:
+        model = BookletRecipient
         fields = []

@@ -12,6 +12,7 @@ from apps.core.models import OrgLevel, OrgUnit
 from apps.core.periods import Period
 from apps.kpis.models import Benchmark, EnteredMeasure, Polarity, Target
 from apps.kpis.registry import Basis, load
+from apps.scorecards.models import BookletRecipient
 
 
 def registry():
@@ -308,3 +309,17 @@ class MeasureSettingForm(forms.Form):
         if errors:
             raise ValidationError(errors)
         return value
+
+
+class BookletRecipientForm(forms.ModelForm):
+    org_unit = OrgUnitChoiceField(
+        queryset=OrgUnit.objects.filter(level=OrgLevel.SERVICE).order_by("name"),
+        required=False,
+        label="Booklet of",
+        empty_label="The LA",
+        help_text="The LA's booklet, or one service's.",
+    )
+
+    class Meta:
+        model = BookletRecipient
+        fields = ["name", "email", "org_unit", "active"]

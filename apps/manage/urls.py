@@ -51,6 +51,12 @@ urlpatterns = [
     path("scorecard-rows/<int:pk>/", layout_views.RowEdit.as_view(), name="layout_row_edit"),
     path("scorecard-rows/<int:pk>/delete/", layout_views.RowDelete.as_view(), name="layout_row_delete"),
     path("scorecard-rows/<int:pk>/move/", layout_views.RowMove.as_view(), name="layout_row_move"),
+    path("booklet-recipients/", views.BookletRecipientList.as_view(), name="recipients"),
+    path("booklet-recipients/new/", views.BookletRecipientEdit.as_view(), name="recipient_new"),
+    path("booklet-recipients/<int:pk>/", views.BookletRecipientEdit.as_view(), name="recipient_edit"),
+    path(
+        "booklet-recipients/<int:pk>/delete/", views.BookletRecipientDelete.as_view(), name="recipient_delete"
+    ),
     path("audit/", views.AuditEventList.as_view(), name="audit"),
     path("audit/<int:pk>/", views.AuditEventDetail.as_view(), name="audit_detail"),
     path("access-log/", views.AccessLogList.as_view(), name="accesslog"),

@@ -44,6 +44,8 @@ def objects(world, admin_user):
         "entered_edit": factories.EnteredMeasureFactory(kpi_code="yot.custody").pk,
         "entered_delete": factories.EnteredMeasureFactory(kpi_code="yot.cohort").pk,
         "audit_detail": factories.AuditEventFactory(actor=admin_user).pk,
+        "recipient_edit": factories.BookletRecipientFactory().pk,
+        "recipient_delete": factories.BookletRecipientFactory().pk,
         **_layout_objects(),
     }
 
