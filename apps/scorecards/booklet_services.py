@@ -162,7 +162,9 @@ def _store(draft: BookletEdition, files) -> BookletEdition:
     newest = (
         BookletEdition.objects.select_for_update()
         .filter(period=draft.period, org_unit=draft.org_unit)
-        .aggregate(v=Max("version"))["v"]
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
     )
     draft.version = (newest or 0) + 1
     draft.save()

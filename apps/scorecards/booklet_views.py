@@ -156,7 +156,7 @@ def editions(request):
         )
         return redirect("scorecards:booklets")
     audience = audience_of(user)
-    files = BookletFile.objects.filter(audience=audience).only("edition_id", "audience", "format", "size")
+    files = BookletFile.objects.filter(audience=audience).only("edition", "audience", "format", "size")
     rows = []
     for e in (
         _editions(user).prefetch_related(Prefetch("files", queryset=files)).order_by("-made_at", "-pk")[:200]
