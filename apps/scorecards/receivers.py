@@ -11,4 +11,8 @@ def month_published(sender, *, period: str, restated=(), **kwargs) -> None:
         return
     from . import tasks
 
-    tasks.booklet_month.delay(period, "restated" if restated else "published")
+    # A restatement may come section by section (snapshot_period fans out one task per section), each
+    # announcing it: waiting a few minutes lets one edition hold them all, and the later runs find the
+    # figures unchanged since that edition and make none.
+    delay = getattr(settings, "BOOKLET_RESTATEMENT_DELAY", 300) if restated else 0
+    tasks.booklet_month.apply_async((period, "restated" if restated else "published"), countdown=delay)
