@@ -416,3 +416,24 @@ def test_booklet_files_hold_no_child_level_data(booklet, world, fake_pdf):
         assert not any("/drill/" in v for v in values)
     for doc in fake_pdf:
         assert "/drill/" not in doc.html and not any(name in doc.html for name in ("Alice", "CH-A"))
+
+
+def test_admins_keep_the_recipients_list(client, login, personas, world):
+    from apps.accounts.models import AuditEvent
+    from apps.scorecards.models import BookletRecipient
+
+    login(client, personas["admin"])
+    new = reverse("manage:recipient_new")
+    data = {"name": "Head of Service A", "email": "head-a@example.org", "org_unit": world["services"]["A"].pk}
+    response = client.post(new, data | {"active": "on"})
+    assert response.status_code == 302
+    recipient = BookletRecipient.objects.get()
+    assert (recipient.email, recipient.org_unit, recipient.active) == (
+        "head-a@example.org",
+        world["services"]["A"],
+        True,
+    )
+    assert AuditEvent.objects.filter(object_type__icontains="recipient").exists()
+    assert "head-a@example.org" in client.get(reverse("manage:recipients")).content.decode()
+    login(client, personas["analyst"])
+    assert client.post(new, data | {"email": "x@example.org"}).status_code == 403
