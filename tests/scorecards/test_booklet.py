@@ -437,3 +437,13 @@ def test_admins_keep_the_recipients_list(client, login, personas, world):
     assert "head-a@example.org" in client.get(reverse("manage:recipients")).content.decode()
     login(client, personas["analyst"])
     assert client.post(new, data | {"email": "x@example.org"}).status_code == 403
+
+
+def test_pdf_download_without_an_edition_is_made_now(client, login, personas, booklet, fake_pdf):
+    login(client, personas["viewer"])
+    response = client.get(booklet_url(booklet, format="pdf"))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    (document,) = fake_pdf
+    assert "small numbers withheld" in document.note and "/drill/" not in document.html
+    assert 'class="withheld"' in document.html
