@@ -447,3 +447,14 @@ def test_pdf_download_without_an_edition_is_made_now(client, login, personas, bo
     (document,) = fake_pdf
     assert "small numbers withheld" in document.note and "/drill/" not in document.html
     assert 'class="withheld"' in document.html
+
+
+@pytest.mark.parametrize(("persona", "most"), [("director", 40), ("viewer", 55)])
+def test_web_booklet_queries_are_pinned(
+    client, login, personas, booklet, django_assert_max_num_queries, persona, most
+):
+    """A fixed number of queries whatever the month's size: per section, not per figure or row."""
+    login(client, personas[persona])
+    client.get(booklet_url(booklet))  # the viewers' suppression pattern, worked out once and stored
+    with django_assert_max_num_queries(most):
+        assert client.get(booklet_url(booklet)).status_code == 200
