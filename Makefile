@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo serve test test-postgres lint check bench bench-postgres bench-pages clean-db
+.PHONY: install demo serve test test-postgres lint check bench bench-postgres bench-pages bench-booklet clean-db
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,11 @@ bench-pages: install
 	for role in director team_manager viewer; do \
 		DJANGO_DEBUG=0 DATABASE_URL=sqlite:///$(CURDIR)/var/bench-large.sqlite3 \
 		$(PY) manage.py bench_pages --as $$role || exit 1; done
+
+## make bench-booklet: seconds and peak memory of the LA's booklet as PDF and Excel on the large council
+bench-booklet: install
+	DJANGO_DEBUG=0 DATABASE_URL=sqlite:///$(CURDIR)/var/bench-large.sqlite3 $(PY) manage.py bench_booklet
+	DJANGO_DEBUG=0 DATABASE_URL=sqlite:///$(CURDIR)/var/bench-large.sqlite3 $(PY) manage.py bench_booklet --as viewer
 
 clean-db:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -39,7 +39,15 @@ from apps.kpis.models import (
 )
 from apps.people.models import Child
 from apps.plans.models import CINPlan, CPPlan, Visit
-from apps.scorecards.models import Commentary, LayoutRow, LayoutSection, ScorecardLayout
+from apps.scorecards.models import (
+    BookletEdition,
+    BookletFile,
+    BookletRecipient,
+    Commentary,
+    LayoutRow,
+    LayoutSection,
+    ScorecardLayout,
+)
 from apps.workforce.models import Allocation, Audit, Family, FamilyMember, Post, Supervision, Worker
 
 LONDON = ZoneInfo("Europe/London")
@@ -642,6 +650,40 @@ class LayoutRowFactory(DjangoModelFactory):
     order = factory.Sequence(lambda n: (n + 1) * 10)
     plan_ref = "T1"
     measure = "fd.contacts"
+
+
+# --- booklet -------------------------------------------------------------------------------------------
+
+
+class BookletEditionFactory(DjangoModelFactory):
+    class Meta:
+        model = BookletEdition
+
+    period = "2018-03"
+    org_unit = factory.SubFactory(LAFactory)
+    version = factory.Sequence(lambda n: n + 1)
+    snapshot_version = 1
+    trigger = "published"
+    made_at = factory.LazyFunction(lambda: datetime(2018, 4, 3, 7, 0, tzinfo=LONDON))
+
+
+class BookletFileFactory(DjangoModelFactory):
+    class Meta:
+        model = BookletFile
+
+    edition = factory.SubFactory(BookletEditionFactory)
+    audience = "full"
+    format = "xlsx"
+    content = b"PK"
+    size = 2
+
+
+class BookletRecipientFactory(DjangoModelFactory):
+    class Meta:
+        model = BookletRecipient
+
+    name = factory.Sequence(lambda n: f"Recipient {n}")
+    email = factory.Sequence(lambda n: f"recipient{n}@example.org")
 
 
 def _collect() -> dict:

@@ -19,6 +19,7 @@ from apps.core.workdays import first_working_day_after
 from .engine import Ctx
 from .models import Backfill, PeriodState, RunStatus, Snapshot, SnapshotRun
 from .registry import Measure, Part, Unit, load
+from .signals import announce
 
 log = logging.getLogger(__name__)
 Q6 = Decimal("0.000001")
@@ -269,6 +270,8 @@ def snapshot_period_compute(
         state.frozen_at = run.finished_at
     # Only these fields: the write above may have cleared the month's suppression pattern in the database.
     state.save(update_fields=["last_computed_at", "last_run", "frozen_at"])
+    if frozen and run.restated:
+        announce(period=str(period), restated=run.restated)
     return run
 
 
@@ -283,13 +286,19 @@ def snapshot_entered_compute(*, period: Period) -> int:
     entered = entered_rows(str(period))
     existing = _existing(str(period), list(entered))
     writes = _Writes(str(period), run, timezone.now())
+    restated = []
     for code, rows in entered.items():
         m = registry.get(code) or Measure(code, code, "11", Unit.COUNT, "none", ("month",), entered=True)
-        w, _, _ = writes.plan(m, rows, existing[code], frozen=state.frozen_at is not None)
+        w, _, was_restated = writes.plan(m, rows, existing[code], frozen=state.frozen_at is not None)
         written += w
+        if was_restated:
+            restated.append(code)
     writes.write()
     run.status, run.finished_at, run.rows_written = RunStatus.SUCCEEDED, timezone.now(), written
+    run.restated = restated
     run.save()
+    if restated:
+        announce(period=str(period), restated=restated)
     return written
 
 
@@ -314,6 +323,7 @@ def freeze_period(*, period: Period, today: date | None = None) -> bool:
     from .selectors import withheld_pks
 
     withheld_pks(str(period))
+    announce(period=str(period))
     return True
 
 

@@ -9,6 +9,7 @@ from django.db.models import Q
 from apps.accounts.models import AccessAction, AccessLog, ApiToken, AuditEvent, Role, User
 from apps.core.models import OrgLevel, OrgUnit
 from apps.kpis.models import Benchmark, BenchmarkKind, EnteredMeasure, Target
+from apps.scorecards.models import BookletRecipient
 
 from .forms import measure_choices, org_unit_label, validate_period
 
@@ -173,3 +174,12 @@ class ApiTokenFilterSet(df.FilterSet):
 
     def filter_state(self, queryset, name, value):
         return queryset.filter(revoked_at__isnull=value == "active")
+
+
+class BookletRecipientFilterSet(df.FilterSet):
+    email = df.CharFilter(lookup_expr="icontains", label="Email contains")
+    active = df.BooleanFilter()
+
+    class Meta:
+        model = BookletRecipient
+        fields = []

@@ -12,6 +12,7 @@ from apps.core.models import OrgLevel, OrgUnit
 from apps.core.periods import Period
 from apps.kpis.models import Benchmark, EnteredMeasure, Polarity, Target
 from apps.kpis.registry import Basis, load
+from apps.scorecards.models import BookletRecipient
 
 
 def registry():
@@ -321,3 +322,17 @@ class ApiKeyForm(forms.Form):
     days = forms.IntegerField(
         required=False, min_value=1, max_value=3650, help_text="How long the key works; blank: until revoked."
     )
+
+
+class BookletRecipientForm(forms.ModelForm):
+    org_unit = OrgUnitChoiceField(
+        queryset=OrgUnit.objects.filter(level=OrgLevel.SERVICE).order_by("name"),
+        required=False,
+        label="Booklet of",
+        empty_label="The LA",
+        help_text="The LA's booklet, or one service's.",
+    )
+
+    class Meta:
+        model = BookletRecipient
+        fields = ["name", "email", "org_unit", "active"]

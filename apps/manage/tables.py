@@ -12,6 +12,7 @@ from apps.accounts.audit import changed_fields
 from apps.accounts.models import AccessLog, ApiToken, AuditEvent, User
 from apps.core.models import OrgUnit
 from apps.kpis.models import Benchmark, EnteredMeasure, Target
+from apps.scorecards.models import BookletRecipient
 
 ATTRS = {"class": "table table--compact"}
 
@@ -185,3 +186,17 @@ class ApiTokenTable(Base):
             reverse("manage:apikey_revoke", args=[record.pk]),
             record.name,
         )
+
+
+class BookletRecipientTable(Base):
+    name = tables.Column(linkify=("manage:recipient_edit", {"pk": A("pk")}))
+    email = tables.Column()
+    org_unit = tables.Column(accessor="org_unit__name", verbose_name="Booklet of", default="The LA")
+    active = tables.BooleanColumn()
+    delete = tables.LinkColumn(
+        "manage:recipient_delete", args=[A("pk")], text="Delete", orderable=False, verbose_name=""
+    )
+
+    class Meta(Base.Meta):
+        model = BookletRecipient
+        fields = ("name", "email", "org_unit", "active")

@@ -54,6 +54,12 @@ urlpatterns = [
     path("api-keys/", views.ApiKeyList.as_view(), name="apikeys"),
     path("api-keys/new/", views.ApiKeyNew.as_view(), name="apikey_new"),
     path("api-keys/<int:pk>/revoke/", views.ApiKeyRevoke.as_view(), name="apikey_revoke"),
+    path("booklet-recipients/", views.BookletRecipientList.as_view(), name="recipients"),
+    path("booklet-recipients/new/", views.BookletRecipientEdit.as_view(), name="recipient_new"),
+    path("booklet-recipients/<int:pk>/", views.BookletRecipientEdit.as_view(), name="recipient_edit"),
+    path(
+        "booklet-recipients/<int:pk>/delete/", views.BookletRecipientDelete.as_view(), name="recipient_delete"
+    ),
     path("audit/", views.AuditEventList.as_view(), name="audit"),
     path("audit/<int:pk>/", views.AuditEventDetail.as_view(), name="audit_detail"),
     path("access-log/", views.AccessLogList.as_view(), name="accesslog"),

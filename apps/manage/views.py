@@ -30,6 +30,8 @@ from apps.core.views import ListView
 from apps.kpis import services_admin as kpi_services
 from apps.kpis.models import Baseline, Benchmark, EnteredMeasure, MeasureSetting, Target
 from apps.kpis.registry import load
+from apps.scorecards import services_admin as booklet_services
+from apps.scorecards.models import BookletRecipient
 
 from . import filtersets, forms, tables
 
@@ -93,6 +95,12 @@ class RecordEdit(AdminOnlyMixin, View):
     noun = ""
     list_url = ""
 
+    def create(self, request, data):
+        return kpi_services.record_create(actor=request.user, model=self.model, data=data)
+
+    def update(self, request, obj, data) -> bool:
+        return kpi_services.record_update(actor=request.user, obj=obj, data=data)
+
     def get_object(self):
         if "pk" not in self.kwargs:
             return self.model()
@@ -115,9 +123,9 @@ class RecordEdit(AdminOnlyMixin, View):
             data = {name: form.cleaned_data[name] for name in form._meta.fields}
             try:
                 if is_new:
-                    obj = kpi_services.record_create(actor=request.user, model=self.model, data=data)
+                    obj = self.create(request, data)
                     messages.success(request, f"Created {self.noun} {obj}.")
-                elif kpi_services.record_update(actor=request.user, obj=obj, data=data):
+                elif self.update(request, obj, data):
                     messages.success(request, f"Saved {self.noun} {obj}.")
                 else:
                     messages.info(request, "Nothing changed.")
@@ -166,6 +174,44 @@ class RecordDelete(AdminOnlyMixin, View):
         self.perform(request, obj)
         messages.success(request, f"{self.done} {self.noun} {text}.")
         return redirect(after)
+
+
+# --- booklet recipients -------------------------------------------------------------------------------
+
+
+class BookletRecipientList(ListPage):
+    title = "Booklet recipients"
+    new_url = "manage:recipient_new"
+    new_label = "New recipient"
+    intro = (
+        "Who is emailed a link when a published month's booklet edition is ready: the LA's booklet, or one "
+        "service's. The link asks them to sign in; what they read depends on their role."
+    )
+    table_class = tables.BookletRecipientTable
+    filterset_class = filtersets.BookletRecipientFilterSet
+    queryset = BookletRecipient.objects.select_related("org_unit").order_by("name", "email")
+
+
+class BookletRecipientEdit(RecordEdit):
+    model, form_class, noun, list_url = (
+        BookletRecipient,
+        forms.BookletRecipientForm,
+        "recipient",
+        "manage:recipients",
+    )
+
+    def create(self, request, data):
+        return booklet_services.recipient_create(actor=request.user, data=data)
+
+    def update(self, request, obj, data) -> bool:
+        return booklet_services.recipient_update(actor=request.user, obj=obj, data=data)
+
+
+class BookletRecipientDelete(RecordDelete):
+    model, noun, list_url = BookletRecipient, "recipient", "manage:recipients"
+
+    def perform(self, request, obj):
+        booklet_services.recipient_delete(actor=request.user, obj=obj)
 
 
 # --- users ---------------------------------------------------------------------------------------------

@@ -1,11 +1,20 @@
 """Read-only views of the scorecard layouts (edited at /manage/scorecard-layouts/, where every change writes
-an audit event) and of commentary (written at /commentary/, each version audited)."""
+an audit event), of commentary (written at /commentary/, each version audited) and of the booklet's
+editions and recipients (made on publication or at /booklets/; recipients kept at /manage/)."""
 
 from django.contrib import admin
 
 from apps.core.admin import ReadOnlyAdmin
 
-from .models import Commentary, LayoutRow, LayoutSection, ScorecardLayout
+from .models import (
+    BookletEdition,
+    BookletFile,
+    BookletRecipient,
+    Commentary,
+    LayoutRow,
+    LayoutSection,
+    ScorecardLayout,
+)
 
 
 @admin.register(ScorecardLayout)
@@ -34,4 +43,29 @@ class CommentaryAdmin(ReadOnlyAdmin):
     list_display = ("period", "org_unit", "section", "version", "author_name", "written_at")
     list_filter = ("section",)
     search_fields = ("period", "org_unit__code", "author_name")
+    list_select_related = ("org_unit",)
+
+
+@admin.register(BookletEdition)
+class BookletEditionAdmin(ReadOnlyAdmin):
+    list_display = ("period", "org_unit", "version", "snapshot_version", "provisional", "trigger", "made_at")
+    list_filter = ("trigger", "provisional")
+    search_fields = ("period", "org_unit__code")
+    list_select_related = ("org_unit",)
+
+
+@admin.register(BookletFile)
+class BookletFileAdmin(ReadOnlyAdmin):
+    # The file itself is downloaded from /booklets/, where the reader's role decides which copy they get.
+    list_display = ("edition", "audience", "format", "size", "seconds")
+    list_filter = ("audience", "format")
+    exclude = ("content",)
+    list_select_related = ("edition", "edition__org_unit")
+
+
+@admin.register(BookletRecipient)
+class BookletRecipientAdmin(ReadOnlyAdmin):
+    list_display = ("name", "email", "org_unit", "active")
+    list_filter = ("active",)
+    search_fields = ("name", "email")
     list_select_related = ("org_unit",)

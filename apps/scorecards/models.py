@@ -181,3 +181,109 @@ class Commentary(models.Model):
 
     def __str__(self):
         return f"{self.period} {self.section or 'overall'} v{self.version}"
+
+
+class BookletEdition(models.Model):
+    """One made booklet of a month for an org unit (the LA or a service): made when the month is published,
+    again when it is restated, and on demand by analysts and admins. Editions are never replaced: a new one
+    gets the next `version`, and every older one stays downloadable. `snapshot_version` is the highest
+    version among the month's figures it was made from (1 until a figure is restated) and `figures_as_of`
+    the newest of their computation times, so an edition says which figures it holds. Its files
+    (BookletFile) hold aggregates only."""
+
+    period = models.CharField(max_length=7, help_text="YYYY-MM")
+    org_unit = models.ForeignKey("core.OrgUnit", on_delete=models.PROTECT, related_name="booklet_editions")
+    version = models.PositiveSmallIntegerField(help_text="1, 2, ... for the month and org unit")
+    snapshot_version = models.PositiveSmallIntegerField(help_text="highest version of the month's figures")
+    figures_as_of = models.DateTimeField(null=True, blank=True)
+    provisional = models.BooleanField(default=False, help_text="made from a month not yet published")
+    trigger = models.CharField(max_length=40, help_text="published, restated or on demand")
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    made_at = models.DateTimeField()
+    notes = models.TextField(blank=True, help_text="what could not be made (e.g. no PDF renderer)")
+
+    class Meta:
+        ordering = ["-made_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "org_unit", "version"], name="booklet_edition_one_per_version"
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="booklet_edition_version_positive"),
+            models.CheckConstraint(
+                condition=Q(period__regex=r"^\d{4}-(0[1-9]|1[0-2])$"),
+                name="booklet_edition_period_is_a_month",
+            ),
+        ]
+        indexes = [models.Index(fields=["period", "org_unit", "version"])]
+
+    def __str__(self):
+        return f"{self.period} {self.org_unit_id} edition {self.version}"
+
+
+class Audience(models.TextChoices):
+    # Every signed-in role but viewers: every aggregate as computed (a booklet never holds child-level data).
+    FULL = "full", "Portal users (every figure)"
+    # Viewers (partner agencies, elected members): the published month with small numbers suppressed.
+    PUBLISHED = "published", "Viewers (small numbers suppressed)"
+
+
+class BookletFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    XLSX = "xlsx", "Excel"
+
+
+class BookletFile(models.Model):
+    """One file of an edition for one audience. Kept in the database with the edition (a few hundred KB to a
+    few MB), so an edition and its files are stored or lost together and need no shared file system."""
+
+    edition = models.ForeignKey(BookletEdition, on_delete=models.CASCADE, related_name="files")
+    audience = models.CharField(max_length=10, choices=Audience.choices)
+    format = models.CharField(max_length=4, choices=BookletFormat.choices)
+    content = models.BinaryField()
+    size = models.PositiveIntegerField()
+    seconds = models.FloatField(null=True, blank=True, help_text="time taken to make it")
+
+    class Meta:
+        ordering = ["edition", "audience", "format"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "audience", "format"], name="booklet_file_one_per_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(audience__in=Audience.values), name="booklet_file_audience_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(format__in=BookletFormat.values), name="booklet_file_format_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.edition} {self.audience} {self.format}"
+
+
+class BookletRecipient(models.Model):
+    """Who is emailed a link when a booklet edition is ready; kept by admins at /manage/booklet-recipients/.
+    A recipient gets the editions of one org unit's booklet (blank: the LA's)."""
+
+    name = models.CharField(max_length=150)
+    email = models.EmailField(unique=True)
+    org_unit = models.ForeignKey(
+        "core.OrgUnit",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="booklet_recipients",
+        help_text="the booklet they are sent (blank = the LA's)",
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name", "email"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="booklet_recipient_name_not_blank"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>"

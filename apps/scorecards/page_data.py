@@ -155,6 +155,7 @@ class PageData:
     provisional: dict[str, bool | None]  # {period: open?} over the window
     months: selectors.Months = field(default_factory=dict)
     registry: dict[str, Measure] = field(default_factory=dict)
+    links: bool = True  # figures link to their drill-down (never for viewers)
     _dimensions: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -209,7 +210,7 @@ class PageData:
         x = fig.numerator if show == "numerator" else fig.value
         href = ""
         # Viewers follow no figure to records; a measure entered by hand has no records to follow.
-        if not self.viewer and not m.entered:
+        if self.links and not self.viewer and not m.entered:
             href = drill_url(
                 kpi,
                 period=period,
@@ -260,11 +261,7 @@ def resolve(request, section: Section) -> tuple[PageForm, PageData | None]:
     and no data."""
     user = request.user
     viewer = access.suppresses_small_counts(user)
-    held = list(
-        PeriodState.objects.filter(last_computed_at__isnull=False)
-        .order_by("-period")
-        .values_list("period", "frozen_at")
-    )
+    held = held_months()
     months = [p for p, frozen in held if frozen is not None or not viewer]
     units = _tree_order(list(OrgUnit.objects.all()))
     data = {k: request.GET.get(k, "") for k in ("period", "org_unit")}
@@ -277,6 +274,38 @@ def resolve(request, section: Section) -> tuple[PageForm, PageData | None]:
     org_unit = by_code[code] if code else default_unit(user, units)
     if not period or org_unit is None:
         return form, None  # nothing held yet: the page says so
+    page = load_page(section, period=period, org_unit=org_unit, user=user, units=units, held=held)
+    # The form shows what the page shows, defaults included.
+    form = PageForm({"period": period, "org_unit": org_unit.code}, months=months, units=units)
+    form.is_valid()
+    return form, page
+
+
+def held_months() -> list[tuple[str, object]]:
+    """(period, frozen_at) of every month with figures, newest first."""
+    return list(
+        PeriodState.objects.filter(last_computed_at__isnull=False)
+        .order_by("-period")
+        .values_list("period", "frozen_at")
+    )
+
+
+def load_page(
+    section: Section,
+    *,
+    period: str,
+    org_unit: OrgUnit,
+    user,
+    units: list[OrgUnit] | None = None,
+    held: list[tuple[str, object]] | None = None,
+    links: bool = True,
+) -> PageData:
+    """A section's figures for a month and org unit as `user` may see them (the page, its charts and the
+    booklet read them so). `units` (every org unit, in tree order) and `held` (held_months()) may be passed
+    when already read; `links=False` leaves every figure without its drill-down link (the booklet's files)."""
+    units = _tree_order(list(OrgUnit.objects.all())) if units is None else units
+    held = held_months() if held is None else held
+    by_code = {u.code: u for u in units}
     periods = window(section, period)
     children = []
     if any(isinstance(t, Units) for t in section.tables) or any(
@@ -289,15 +318,13 @@ def resolve(request, section: Section) -> tuple[PageForm, PageData | None]:
         period=period,
         org_unit=org_unit,
         user=user,
-        viewer=viewer,
+        viewer=access.suppresses_small_counts(user),
         units=by_code,
         children=children,
         provisional={p: states.get(p) for p in periods},
         registry=load(),
+        links=links,
     )
-    # The form shows what the page shows, defaults included.
-    form = PageForm({"period": period, "org_unit": org_unit.code}, months=months, units=units)
-    form.is_valid()
     page.months, _ = selectors.monthly(
         periods=periods,
         units=[org_unit, *children],
@@ -307,4 +334,4 @@ def resolve(request, section: Section) -> tuple[PageForm, PageData | None]:
         parts_periods=page.table_months,
         parts=section.series_parts,
     )
-    return form, page
+    return page

@@ -236,16 +236,18 @@ def build(
     user,
     rows=None,
     rating: str = "",
+    links: bool = True,
 ) -> Scorecard:
     """The scorecard of `layout` (or of `rows`, a narrowed queryset of its rows) for a month and org unit;
-    `rating` keeps the lines with that rating ("none" = lines with no rating)."""
+    `rating` keeps the lines with that rating ("none" = lines with no rating); `links=False` leaves the
+    figures without drill-down links (the booklet's files)."""
     registry = load()
     rows = rows_of(layout) if rows is None else list(rows)
     codes = sorted({r.measure for r in rows if r.measure})
     this = Period.parse(period)
     previous_period = str(this - 1)
     viewer = access.suppresses_small_counts(user)
-    links = access.sees_child_level(user)
+    links = links and access.sees_child_level(user)
 
     # The 12 months to `period` (the previous month among them) and the baseline's month in one read.
     months = selectors.months_back(period, TREND_MONTHS)

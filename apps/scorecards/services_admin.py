@@ -149,3 +149,20 @@ def row_move(*, actor, row: LayoutRow, direction: str) -> bool:
     return _swap(
         actor=actor, obj=row, siblings=LayoutRow.objects.filter(section=row.section_id), direction=direction
     )
+
+
+# --- booklet recipients (/manage/booklet-recipients/) ---------------------------------------------------
+
+
+def recipient_create(*, actor, data: dict):
+    from .models import BookletRecipient
+
+    return audit.create(actor=actor, model=BookletRecipient, data=data)
+
+
+def recipient_update(*, actor, obj, data: dict) -> bool:
+    return audit.update(actor=actor, obj=obj, data=data)[1]
+
+
+def recipient_delete(*, actor, obj) -> None:
+    audit.delete(actor=actor, obj=obj)

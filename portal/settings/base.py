@@ -176,6 +176,13 @@ DJANGO_TABLES2_TEMPLATE = "core/_table.html"  # the one table template, for ever
 # DfE "old LA code" (e.g. 302), which is how DfE statistics and statutory returns name the council.
 COUNCIL_CODE = env("COUNCIL_CODE", default="999")
 COUNCIL_NAME = env("COUNCIL_NAME", default="Demo Borough Council")
+# The portal's address as its users reach it: the links in the booklet's emails.
+PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="performance-portal@localhost")
+# Make the month's booklet editions when a month is published or restated (apps.scorecards.receivers).
+BOOKLET_ON_PUBLISH = env.bool("BOOKLET_ON_PUBLISH", default=True)
+# Seconds to wait after a restatement before making its editions (several sections may restate in turn).
+BOOKLET_RESTATEMENT_DELAY = env.int("BOOKLET_RESTATEMENT_DELAY", default=300)
 
 # Bundle import guards: an upload larger than this, or a zip entry that claims more, is refused before any
 # byte is decompressed (zip-bomb guard).

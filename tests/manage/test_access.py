@@ -45,6 +45,8 @@ def objects(world, admin_user):
         "entered_delete": factories.EnteredMeasureFactory(kpi_code="yot.cohort").pk,
         "audit_detail": factories.AuditEventFactory(actor=admin_user).pk,
         "apikey_revoke": factories.ApiTokenFactory().pk,
+        "recipient_edit": factories.BookletRecipientFactory().pk,
+        "recipient_delete": factories.BookletRecipientFactory().pk,
         **_layout_objects(),
     }
 

@@ -4,6 +4,7 @@ from django.utils import timezone
 from apps.core.services import ensure_la
 from apps.scorecards.models import Commentary, LayoutRow, LayoutSection, ScorecardLayout
 from tests.constraint_cases import Case, check_case
+from tests.factories import BookletEditionFactory, BookletFileFactory, BookletRecipientFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -118,6 +119,33 @@ CASES = [
         "layout_row_has_label",
         lambda: row(measure="", page_url="/pages/3/", label=""),
         good=lambda: row(measure="", page_url="/pages/3/", label="The page"),
+    ),
+]
+
+
+CASES += [
+    Case(
+        "booklet_edition_one_per_version",
+        lambda: BookletEditionFactory(version=BookletEditionFactory(version=1).version),
+        good=lambda: BookletEditionFactory(version=2),
+    ),
+    Case("booklet_edition_version_positive", lambda: BookletEditionFactory(version=0)),
+    Case(
+        "booklet_edition_period_is_a_month",
+        lambda: BookletEditionFactory(period="2018-13"),
+        good=lambda: BookletEditionFactory(period="2018-12"),
+    ),
+    Case(
+        "booklet_file_one_per_kind",
+        lambda: BookletFileFactory(edition=BookletFileFactory().edition),
+        good=lambda: BookletFileFactory(edition=BookletFileFactory().edition, format="pdf"),
+    ),
+    Case("booklet_file_audience_known", lambda: BookletFileFactory(audience="everyone")),
+    Case("booklet_file_format_known", lambda: BookletFileFactory(format="docx")),
+    Case(
+        "booklet_recipient_name_not_blank",
+        lambda: BookletRecipientFactory(name=""),
+        good=BookletRecipientFactory,
     ),
 ]
 
