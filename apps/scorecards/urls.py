@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import charts, commentary, drill, pages, scorecard_views
+from . import casework_views, charts, commentary, drill, pages, scorecard_views
 
 app_name = "scorecards"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("pages/<str:section>/charts/<str:chart>/", charts.ChartView.as_view(), name="chart"),
     path("drill/<str:kpi>/", drill.DrillView.as_view(), name="drill"),
     path("commentary/", commentary.CommentaryView.as_view(), name="commentary"),
+    path("casework/", casework_views.CaseworkView.as_view(), name="casework"),
 ]
