@@ -149,3 +149,26 @@ def row_move(*, actor, row: LayoutRow, direction: str) -> bool:
     return _swap(
         actor=actor, obj=row, siblings=LayoutRow.objects.filter(section=row.section_id), direction=direction
     )
+
+
+TIMESCALE_FIELDS = (
+    "first_amount",
+    "first_unit",
+    "then_amount",
+    "then_unit",
+    "later_amount",
+    "later_unit",
+    "due_soon",
+)
+
+
+@transaction.atomic
+def timescale_update(*, actor, timescale, data: dict) -> bool:
+    """Change a case-tracking timescale (/manage/timescales/), audited; False when nothing changed. A step
+    without an amount loses its unit, so "no second step" is one state."""
+    data = {f: data.get(f) for f in TIMESCALE_FIELDS}
+    for step in ("then", "later"):
+        if not data[f"{step}_amount"]:
+            data[f"{step}_amount"], data[f"{step}_unit"] = None, ""
+        data[f"{step}_unit"] = data[f"{step}_unit"] or ""
+    return audit.update(actor=actor, obj=timescale, data=data)[1]

@@ -44,8 +44,18 @@ def objects(world, admin_user):
         "entered_edit": factories.EnteredMeasureFactory(kpi_code="yot.custody").pk,
         "entered_delete": factories.EnteredMeasureFactory(kpi_code="yot.cohort").pk,
         "audit_detail": factories.AuditEventFactory(actor=admin_user).pk,
+        "timescale_edit": _timescale_pk(),
         **_layout_objects(),
     }
+
+
+def _timescale_pk():
+    """A case-tracking timescale (seeded by its data migration; a flushed database gets it back here)."""
+    from apps.scorecards.models import Timescale
+
+    return Timescale.objects.get_or_create(
+        kind="assessment", defaults={"first_amount": 45, "first_unit": "working_days", "due_soon": 10}
+    )[0].pk
 
 
 def _layout_objects():
