@@ -54,7 +54,7 @@ from apps.assessments.models import Assessment, Conference, S47Enquiry
 from apps.care.models import CareLeaverStatus, CLAReview, HealthAssessment, MissingEpisode
 from apps.core.calendar import ordinal_of
 from apps.core.models import OrgUnit, WorkingDay
-from apps.core.workdays import years_before
+from apps.core.workdays import working_day_ordinal, years_before
 from apps.kpis.measures.children_in_care import looked_after_at
 from apps.kpis.measures.cin_cp import one_per_child
 from apps.plans.models import CINPlan, CPPlan, Visit
@@ -207,6 +207,11 @@ def _allocation(d: dt.date, value: str):
     )
 
 
+def _either(*expressions):
+    """The first of these team or worker pks that is not null."""
+    return Coalesce(*expressions, output_field=IntegerField())
+
+
 def _latest(qs, field_name: str):
     return Subquery(qs.order_by(f"-{field_name}").values(field_name)[:1], output_field=DateField())
 
@@ -218,8 +223,8 @@ def _assessments(d, s: Scale):
     qs = qs.annotate(_from=F("start_date"))
     return qs.annotate(_due=step_due("_from", s.first.amount, s.first.unit)), {
         "record": F("assessment_id"),
-        "team": Coalesce(F("team_id"), _allocation(d, "team_id")),
-        "worker": Coalesce(F("worker_id"), _allocation(d, "worker_id")),
+        "team": _either(F("team_id"), _allocation(d, "team_id")),
+        "worker": _either(F("worker_id"), _allocation(d, "worker_id")),
     }
 
 
@@ -236,13 +241,13 @@ def _icpcs(d, s: Scale):
     )
     return qs.annotate(_due=step_due("_from", s.first.amount, s.first.unit)), {
         "record": F("s47_id"),
-        "team": Coalesce(F("team_id"), _allocation(d, "team_id")),
+        "team": _either(F("team_id"), _allocation(d, "team_id")),
         "worker": _allocation(d, "worker_id"),
     }
 
 
 def _open_plan_base(model, d):
-    return one_per_child(model, d).annotate(_team=Coalesce(F("team_id"), _allocation(d, "team_id")))
+    return one_per_child(model, d).annotate(_team=_either(F("team_id"), _allocation(d, "team_id")))
 
 
 def _review_conferences(d, s: Scale):
@@ -261,7 +266,7 @@ def _review_conferences(d, s: Scale):
     )
     return qs, {
         "record": F("plan_id"),
-        "team": Coalesce(F("team_id"), _allocation(d, "team_id")),
+        "team": _either(F("team_id"), _allocation(d, "team_id")),
         "worker": _allocation(d, "worker_id"),
     }
 
@@ -277,7 +282,7 @@ def _plan_visits(model, visit_kind: str):
         qs = one_per_child(model, d).annotate(_from=Coalesce(_latest(visits, "visit_date"), F("start_date")))
         return qs.annotate(_due=step_due("_from", s.first.amount, s.first.unit)), {
             "record": F("plan_id"),
-            "team": Coalesce(F("team_id"), _allocation(d, "team_id")),
+            "team": _either(F("team_id"), _allocation(d, "team_id")),
             "worker": _allocation(d, "worker_id"),
         }
 
@@ -291,7 +296,7 @@ def _in_care(d):
 def _care_columns(d):
     return {
         "record": F("episode_id"),
-        "team": Coalesce(F("team_id"), _allocation(d, "team_id")),
+        "team": _either(F("team_id"), _allocation(d, "team_id")),
         "worker": _allocation(d, "worker_id"),
     }
 
@@ -371,8 +376,8 @@ def _pathway_plans(d, s: Scale):
     )
     return qs.annotate(_due=step_due("_from", s.first.amount, s.first.unit)), {
         "record": Value(""),
-        "team": Coalesce(F("pa_worker__team_id"), _allocation(d, "team_id")),
-        "worker": Coalesce(F("pa_worker_id"), _allocation(d, "worker_id")),
+        "team": _either(F("pa_worker__team_id"), _allocation(d, "team_id")),
+        "worker": _either(F("pa_worker_id"), _allocation(d, "worker_id")),
     }
 
 
@@ -403,7 +408,12 @@ PARTS = {
 
 
 def as_at_ordinal(d: dt.date) -> int | None:
-    return WorkingDay.objects.filter(date=d).values_list("ordinal", flat=True).first()
+    """The as-at date's working-day ordinal: the calendar table's own definition (core.workdays), computed
+    once per list rather than read back from the table; None outside the calendar."""
+    try:
+        return working_day_ordinal(d)
+    except ValueError:
+        return None
 
 
 # --- the list ------------------------------------------------------------------------------------------
@@ -504,9 +514,9 @@ class CaseWork:
     def counts(self) -> dict[str, dict[str, int]]:
         """{kind: {"due_soon": n, "overdue": n}} for every kind asked for (zeros included): one query."""
         out = {str(k): {WorkState.DUE_SOON.value: 0, WorkState.OVERDUE.value: 0} for k in self.kinds}
-        union = self.queryset()
-        if self.empty or not self.kinds:
+        if self.empty or not self.kinds or as_at_ordinal(self.as_at) is None:
             return out
+        union = self.queryset()
         sql, params = union.query.get_compiler(using=union.db).as_sql()
         with connection.cursor() as cursor:
             cursor.execute(

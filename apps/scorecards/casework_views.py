@@ -100,6 +100,12 @@ class CaseworkFilterSet(django_filters.FilterSet):
             self.filters[name].queryset = qs
             self.form.fields[name].queryset = qs
 
+    def filter_queryset(self, queryset):
+        # django-filter asserts that each filter returns a QuerySet; these return the CaseWork they narrow.
+        for name, value in self.form.cleaned_data.items():
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
     def filter_as_at(self, queryset, name, value):
         return queryset.narrow(as_at=value)
 
@@ -170,6 +176,7 @@ class CaseworkView(ChildLevelListView):
     table_class = CaseworkTable
     named_table_class = NamedCaseworkTable
     access_what = "case tracking"
+    context_object_name = "work"  # the CaseWork, not a model's queryset
 
     def get(self, request, *args, **kwargs):
         unknown = sorted(set(request.GET) - LIST_PARAMS - set(CaseworkFilterSet.base_filters))
