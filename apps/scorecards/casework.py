@@ -16,8 +16,8 @@ Eleven kinds of work (choices.WorkKind), each one query over the records that ma
 | pathway_plan      | the care leaver's latest status on or before D is relevant / former relevant, not died, under 21 at D | the pathway plan review date on it, else the status date |
 | return_interview  | a missing (not absent) episode ended on or before D whose return interview is not recorded (offered blank) | the episode's end |
 
-A working-day step lands on the working day whose calendar ordinal is the start's plus n (the count the
-catalogue uses: working days d with start < d <= due). A calendar step (days, weeks, hours as whole days,
+A working-day step lands on the n-th working day of the calendar table after the start (the count the
+catalogue uses: n working days d with start < d <= due). A calendar step (days, weeks, hours as whole days,
 months clamped to a shorter month's end) is date arithmetic in SQL. "Working days overdue" is
 ordinal(D) - ordinal(due): overdue when above 0, due soon when the due date is at most `due_soon` working days
 ahead. Work is attributed to the team on its record (assessment, S47, plan, care episode) else the team
@@ -130,13 +130,13 @@ class AddMonths(Func):
 def step_due(start: str, amount: int, unit: str):
     """The due date, as an expression, `amount` `unit`s after the date column or annotation `start`."""
     if unit == TimescaleUnit.WORKING_DAYS:
-        # The first working day (on or after the start) whose ordinal is the start's plus n: found by walking
-        # the calendar's primary key forward from the start, so the lookup reads a few rows, not the table.
-        target = ordinal_of(OuterRef(OuterRef(start))) + int(amount)
+        # The n-th working day after the start (n working days d with start < d <= due): the calendar's
+        # primary key walked forward from the start, n rows of it, with no lookup per row.
+        n = int(amount)
         return Subquery(
-            WorkingDay.objects.filter(date__gte=OuterRef(start), is_working=True, ordinal=target)
+            WorkingDay.objects.filter(date__gt=OuterRef(start), is_working=True)
             .order_by("date")
-            .values("date")[:1],
+            .values("date")[n - 1 : n],
             output_field=DateField(),
         )
     if unit == TimescaleUnit.MONTHS:
