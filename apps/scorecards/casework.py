@@ -127,24 +127,57 @@ class AddMonths(Func):
         )
 
 
-def step_due(start: str, amount: int, unit: str):
-    """The due date, as an expression, `amount` `unit`s after the date column or annotation `start`."""
+def step_due(start: str, step: Step):
+    """The due date, as an expression, one step after the date column or annotation `start`."""
+    amount, unit = int(step.amount), step.unit
     if unit == TimescaleUnit.WORKING_DAYS:
         # The n-th working day after the start (n working days d with start < d <= due): the calendar's
-        # primary key walked forward from the start, n rows of it, with no lookup per row.
-        n = int(amount)
+        # primary key walked forward from the start, n rows of it.
         return Subquery(
             WorkingDay.objects.filter(date__gt=OuterRef(start), is_working=True)
             .order_by("date")
-            .values("date")[n - 1 : n],
+            .values("date")[amount - 1 : amount],
             output_field=DateField(),
         )
+    return _calendar_step(F(start), amount, unit)
+
+
+def _calendar_step(expression, amount: int, unit: str):
     if unit == TimescaleUnit.MONTHS:
-        return AddMonths(F(start), amount)
-    days = {TimescaleUnit.DAYS: 1, TimescaleUnit.WEEKS: 7}.get(unit)
-    if days is None:  # hours: records carry dates, so 72 hours after a date is 3 days after it
-        return AddDays(F(start), -(-int(amount) // 24))
-    return AddDays(F(start), int(amount) * days)
+        return AddMonths(expression, amount)
+    if unit == TimescaleUnit.HOURS:  # records carry dates: 72 hours after a date is 3 days after it
+        return AddDays(expression, -(-amount // 24))
+    return AddDays(expression, amount * (7 if unit == TimescaleUnit.WEEKS else 1))
+
+
+def step_due_ord(start: str, step: Step):
+    """The calendar ordinal of step_due's date, which the state and the working days overdue compare: for a
+    working-day step the start's ordinal plus n (one key lookup, not the walk again), else the ordinal of
+    the calendar date the step lands on."""
+    amount, unit = int(step.amount), step.unit
+    if unit == TimescaleUnit.WORKING_DAYS:
+        return ordinal_of(OuterRef(start)) + Value(amount)
+    return ordinal_of(_calendar_step(OuterRef(start), amount, unit))
+
+
+def with_due(qs, *branches):
+    """`qs` with `_due` and `_due_ord` one step after its `_from`: branches are (condition, step) pairs, the
+    step of the first whose condition holds, the last one's (condition None) otherwise."""
+    *whens, (_, last) = branches
+    if not whens:
+        return qs.annotate(_due=step_due("_from", last), _due_ord=step_due_ord("_from", last))
+    return qs.annotate(
+        _due=Case(
+            *[When(c, then=step_due("_from", st)) for c, st in whens],
+            default=step_due("_from", last),
+            output_field=DateField(),
+        ),
+        _due_ord=Case(
+            *[When(c, then=step_due_ord("_from", st)) for c, st in whens],
+            default=step_due_ord("_from", last),
+            output_field=IntegerField(),
+        ),
+    )
 
 
 # --- timescales ----------------------------------------------------------------------------------------
@@ -221,7 +254,7 @@ def _assessments(d, s: Scale):
         Q(authorised_date__isnull=True) | Q(authorised_date__gt=d)
     )
     qs = qs.annotate(_from=F("start_date"))
-    return qs.annotate(_due=step_due("_from", s.first.amount, s.first.unit)), {
+    return with_due(qs, (None, s.first)), {
         "record": F("assessment_id"),
         "team": _either(F("team_id"), _allocation(d, "team_id")),
         "worker": _either(F("worker_id"), _allocation(d, "worker_id")),
@@ -239,15 +272,11 @@ def _icpcs(d, s: Scale):
     qs = qs.exclude(Exists(initial.filter(held_date__gte=OuterRef("_from")))).exclude(
         Exists(initial.filter(s47_id=OuterRef("pk")))
     )
-    return qs.annotate(_due=step_due("_from", s.first.amount, s.first.unit)), {
+    return with_due(qs, (None, s.first)), {
         "record": F("s47_id"),
         "team": _either(F("team_id"), _allocation(d, "team_id")),
         "worker": _allocation(d, "worker_id"),
     }
-
-
-def _open_plan_base(model, d):
-    return one_per_child(model, d).annotate(_team=_either(F("team_id"), _allocation(d, "team_id")))
 
 
 def _review_conferences(d, s: Scale):
@@ -256,14 +285,7 @@ def _review_conferences(d, s: Scale):
     )
     qs = one_per_child(CPPlan, d).annotate(_last=_latest(reviews, "held_date"))
     qs = qs.annotate(_from=Coalesce(F("_last"), F("start_date")))
-    then = s.then or s.first
-    qs = qs.annotate(
-        _due=Case(
-            When(_last__isnull=True, then=step_due("_from", s.first.amount, s.first.unit)),
-            default=step_due("_from", then.amount, then.unit),
-            output_field=DateField(),
-        )
-    )
+    qs = with_due(qs, (Q(_last__isnull=True), s.first), (None, s.then or s.first))
     return qs, {
         "record": F("plan_id"),
         "team": _either(F("team_id"), _allocation(d, "team_id")),
@@ -280,7 +302,7 @@ def _plan_visits(model, visit_kind: str):
             visit_date__lte=d,
         ).exclude(seen=False)
         qs = one_per_child(model, d).annotate(_from=Coalesce(_latest(visits, "visit_date"), F("start_date")))
-        return qs.annotate(_due=step_due("_from", s.first.amount, s.first.unit)), {
+        return with_due(qs, (None, s.first)), {
             "record": F("plan_id"),
             "team": _either(F("team_id"), _allocation(d, "team_id")),
             "worker": _allocation(d, "worker_id"),
@@ -306,7 +328,7 @@ def _cla_visits(d, s: Scale):
         child_id=OuterRef("child_id"), kind="cla", visit_date__gte=OuterRef("_poc"), visit_date__lte=d
     ).exclude(seen=False)
     qs = _in_care(d).annotate(_from=Coalesce(_latest(visits, "visit_date"), F("_poc")))
-    return qs.annotate(_due=step_due("_from", s.first.amount, s.first.unit)), _care_columns(d)
+    return with_due(qs, (None, s.first)), _care_columns(d)
 
 
 def _cla_reviews(d, s: Scale):
@@ -319,15 +341,7 @@ def _cla_reviews(d, s: Scale):
     qs = _in_care(d).annotate(_k=Coalesce(held, Value(0)), _last=_latest(reviews, "review_date"))
     qs = qs.annotate(_from=Coalesce(F("_last"), F("_poc")))
     then = s.then or s.first
-    later = s.later or then
-    qs = qs.annotate(
-        _due=Case(
-            When(_k=0, then=step_due("_from", s.first.amount, s.first.unit)),
-            When(_k=1, then=step_due("_from", then.amount, then.unit)),
-            default=step_due("_from", later.amount, later.unit),
-            output_field=DateField(),
-        )
-    )
+    qs = with_due(qs, (Q(_k=0), s.first), (Q(_k=1), then), (None, s.later or then))
     return qs, _care_columns(d)
 
 
@@ -339,7 +353,7 @@ def _ihas(d, s: Scale):
         completed_date__lte=d,
     )
     qs = _in_care(d).exclude(Exists(done)).annotate(_from=F("_poc"))
-    return qs.annotate(_due=step_due("_from", s.first.amount, s.first.unit)), _care_columns(d)
+    return with_due(qs, (None, s.first)), _care_columns(d)
 
 
 def _rhas(d, s: Scale):
@@ -352,14 +366,7 @@ def _rhas(d, s: Scale):
     qs = _in_care(d).annotate(_from=_latest(done, "completed_date")).filter(_from__isnull=False)
     # Under 5 on the date of the last assessment: the fifth birthday (60 months on) is after it.
     qs = qs.annotate(_fifth=AddMonths(F("child__date_of_birth"), 60))
-    older = s.then or s.first
-    qs = qs.annotate(
-        _due=Case(
-            When(_fifth__gt=F("_from"), then=step_due("_from", s.first.amount, s.first.unit)),
-            default=step_due("_from", older.amount, older.unit),
-            output_field=DateField(),
-        )
-    )
+    qs = with_due(qs, (Q(_fifth__gt=F("_from")), s.first), (None, s.then or s.first))
     return qs, _care_columns(d)
 
 
@@ -374,7 +381,7 @@ def _pathway_plans(d, s: Scale):
         .filter(child__date_of_birth__gt=years_before(d, 21))
         .annotate(_from=Coalesce(F("pathway_plan_review_date"), F("status_date")))
     )
-    return qs.annotate(_due=step_due("_from", s.first.amount, s.first.unit)), {
+    return with_due(qs, (None, s.first)), {
         "record": Value(""),
         "team": _either(F("pa_worker__team_id"), _allocation(d, "team_id")),
         "worker": _either(F("pa_worker_id"), _allocation(d, "worker_id")),
@@ -385,7 +392,7 @@ def _return_interviews(d, s: Scale):
     qs = MissingEpisode.objects.filter(
         kind="missing", end_date__isnull=False, end_date__lte=d, return_interview_offered__isnull=True
     ).annotate(_from=F("end_date"))
-    return qs.annotate(_due=step_due("_from", s.first.amount, s.first.unit)), {
+    return with_due(qs, (None, s.first)), {
         "record": F("episode_id"),
         "team": _allocation(d, "team_id"),
         "worker": _allocation(d, "worker_id"),
@@ -469,7 +476,6 @@ class CaseWork:
             qs = qs.filter(_team=self.team)
         if self.worker is not None:
             qs = qs.filter(_worker=self.worker)
-        qs = qs.annotate(_due_ord=ordinal_of(OuterRef("_due")))
         if self.state == WorkState.OVERDUE:
             qs = qs.filter(_due_ord__lt=today_ord)
         elif self.state == WorkState.DUE_SOON:
