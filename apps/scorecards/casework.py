@@ -97,7 +97,7 @@ class AddDays(Func):
 
     def as_sql(self, compiler, connection, **extra):
         sql, params = compiler.compile(self.source_expressions[0])
-        return f"(CAST({sql} AS date) + %s)", [*params, self.days]
+        return f"(CAST({sql} AS date) + CAST(%s AS integer))", [*params, self.days]
 
     def as_sqlite(self, compiler, connection, **extra):
         sql, params = compiler.compile(self.source_expressions[0])
@@ -117,7 +117,10 @@ class AddMonths(Func):
 
     def as_sql(self, compiler, connection, **extra):
         sql, params = compiler.compile(self.source_expressions[0])
-        return f"CAST(CAST({sql} AS date) + %s * interval '1 month' AS date)", [*params, self.months]
+        return (
+            f"CAST(CAST({sql} AS date) + CAST(%s AS integer) * interval '1 month' AS date)",
+            [*params, self.months],
+        )
 
     def as_sqlite(self, compiler, connection, **extra):
         sql, params = compiler.compile(self.source_expressions[0])

@@ -182,7 +182,8 @@ class CaseworkView(ChildLevelListView):
         unknown = sorted(set(request.GET) - LIST_PARAMS - set(CaseworkFilterSet.base_filters))
         if unknown:
             return self.error(
-                400, f"Unknown parameter{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}."
+                400,
+                f"Unknown parameter{'s' if len(unknown) > 1 else ''}: {', '.join(n[:40] for n in unknown[:10])}.",
             )
         code = request.GET.get("org_unit", "")
         if not code:
