@@ -654,3 +654,24 @@ def test_query_counts_pinned(client, login, personas, world, caseload, django_as
         _page(client, **params)
     with django_assert_max_num_queries(len(first.captured_queries)):
         assert len(_csv(client, **params)) == 36
+
+
+def test_a_teams_scorecard_shows_its_counts_by_kind(
+    client, login, personas, world, caseload, layout, months, snap, la, monkeypatch
+):
+    monkeypatch.setattr(casework_views, "today", lambda: AS_AT)
+    snap("cin.visits_in_time", "2026-09", 1, 2, org_unit=world["teams"]["A1"])
+    login(client, personas["manager_a1"])
+    scorecard = reverse("scorecards:scorecard")
+    response = client.get(scorecard, {"layout": "test", "period": "2026-09", "org_unit": "A1"})
+    cw = response.context["casework"]
+    assert (cw["org_unit"].code, cw["overdue"], cw["due_soon"]) == ("A1", 3, 2)
+    html = response.content.decode()
+    assert f"{URL}?org_unit=A1&amp;kind=assessment&amp;state=overdue" in html
+    # Only a team's scorecard: the LA's has none.
+    response = client.get(scorecard, {"layout": "test", "period": "2026-09", "org_unit": la.code})
+    assert response.context.get("casework") is None
+    client.logout()
+    login(client, personas["viewer"])
+    response = client.get(scorecard, {"layout": "test", "period": "2026-09", "org_unit": "A1"})
+    assert response.status_code == 200 and response.context.get("casework") is None
