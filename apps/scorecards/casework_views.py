@@ -195,6 +195,10 @@ class CaseworkView(ChildLevelListView):
         self.teams = unit_teams(self.org_unit)
         return super().get(request, *args, **kwargs)
 
+    def get_template_names(self):
+        # The list stack would add names from the object list's model; a CaseWork has none.
+        return [self.template_name]
+
     def error(self, status: int, message: str):
         return TemplateResponse(
             self.request, "scorecards/casework_error.html", {"message": message}, status=status
