@@ -59,13 +59,14 @@ def headlines(user) -> dict:
     return {"card": card, "rows": rows, "state": month_state(period), "red": red, "layout": layout}
 
 
-def casework_counts(user) -> dict | None:
-    """Case tracking's counts by kind for the unit the user answers for (None for viewers): what a team
-    manager checks every morning."""
+def casework_counts(user, unit: OrgUnit | None = None) -> dict | None:
+    """Case tracking's counts by kind for the unit the user answers for (the headlines' unit when they have
+    one), None for viewers: what a team manager checks every morning."""
     from .casework_views import counts_for
 
     if not access.sees_child_level(user):
         return None
-    la = OrgUnit.objects.filter(level=OrgLevel.LA).first()
-    unit = OrgUnit.objects.filter(code=sc.home_unit_code(user, la)).first() if la else None
+    if unit is None:
+        la = OrgUnit.objects.filter(level=OrgLevel.LA).first()
+        unit = OrgUnit.objects.filter(code=sc.home_unit_code(user, la)).first() if la else None
     return counts_for(user, unit) if unit else None
