@@ -57,12 +57,14 @@ from apps.core.models import OrgUnit, WorkingDay
 from apps.core.workdays import working_day_ordinal, years_before
 from apps.kpis.measures.children_in_care import looked_after_at
 from apps.kpis.measures.cin_cp import one_per_child
+from apps.people.models import Child
 from apps.plans.models import CINPlan, CPPlan, Visit
 from apps.workforce.models import Allocation, Worker
 
 from .choices import DEFAULTS, TimescaleUnit, WorkKind, WorkState
 
-# The columns of every item. Names no record model uses for a field of its own (MissingEpisode has a `kind`,
+# The columns every kind's query selects (CaseWork.rows adds team_name, worker_ref and worker_name). Names no
+# record model uses for a field of its own (MissingEpisode has a `kind`,
 # Assessment a `team_id`), so each can be an annotation on every part.
 OUTPUT = (
     "work",
@@ -72,10 +74,7 @@ OUTPUT = (
     "given_name",
     "family_name",
     "team_pk",
-    "team_name",
     "worker_pk",
-    "worker_ref",
-    "worker_name",
     "started",
     "due",
     "days_overdue",
@@ -259,6 +258,7 @@ def _assessments(d, s: Scale):
     qs = qs.annotate(_from=F("start_date"))
     return with_due(qs, (None, s.first)), {
         "record": F("assessment_id"),
+        "team_field": "team_id",
         "team": _either(F("team_id"), _allocation(d, "team_id")),
         "worker": _either(F("worker_id"), _allocation(d, "worker_id")),
     }
@@ -277,6 +277,7 @@ def _icpcs(d, s: Scale):
     )
     return with_due(qs, (None, s.first)), {
         "record": F("s47_id"),
+        "team_field": "team_id",
         "team": _either(F("team_id"), _allocation(d, "team_id")),
         "worker": _allocation(d, "worker_id"),
     }
@@ -291,6 +292,7 @@ def _review_conferences(d, s: Scale):
     qs = with_due(qs, (Q(_last__isnull=True), s.first), (None, s.then or s.first))
     return qs, {
         "record": F("plan_id"),
+        "team_field": "team_id",
         "team": _either(F("team_id"), _allocation(d, "team_id")),
         "worker": _allocation(d, "worker_id"),
     }
@@ -307,6 +309,7 @@ def _plan_visits(model, visit_kind: str):
         qs = one_per_child(model, d).annotate(_from=Coalesce(_latest(visits, "visit_date"), F("start_date")))
         return with_due(qs, (None, s.first)), {
             "record": F("plan_id"),
+            "team_field": "team_id",
             "team": _either(F("team_id"), _allocation(d, "team_id")),
             "worker": _allocation(d, "worker_id"),
         }
@@ -321,6 +324,7 @@ def _in_care(d):
 def _care_columns(d):
     return {
         "record": F("episode_id"),
+        "team_field": "team_id",
         "team": _either(F("team_id"), _allocation(d, "team_id")),
         "worker": _allocation(d, "worker_id"),
     }
@@ -386,6 +390,7 @@ def _pathway_plans(d, s: Scale):
     )
     return with_due(qs, (None, s.first)), {
         "record": Value(""),
+        "team_field": "pa_worker__team_id",
         "team": _either(F("pa_worker__team_id"), _allocation(d, "team_id")),
         "worker": _either(F("pa_worker_id"), _allocation(d, "worker_id")),
     }
@@ -445,6 +450,7 @@ class CaseWork:
     state: str = ""
     child_filters: tuple = ()
     empty: bool = False
+    _cache: dict = field(default_factory=dict, init=False, compare=False, repr=False)
     model = None  # not a model queryset (ChildLevelMixin.restrict reads this)
 
     # The interface django-filter and ChildLevelMixin use.
@@ -472,11 +478,23 @@ class CaseWork:
         qs, columns = PARTS[kind](self.as_at, scale)
         for args, kwargs in self.child_filters:
             qs = qs.filter(*args, **kwargs)
+        teams = (self.team,) if self.team is not None else self.teams
+        if teams is not None:
+            # Narrow by an indexed condition first: an item counts for the team on its record, else for the
+            # team of the child's open allocation, so it is one of these or the exact test below drops it.
+            allocated = (
+                Allocation.objects.filter(team_id__in=teams, start_date__lte=self.as_at)
+                .filter(Q(end_date__isnull=True) | Q(end_date__gt=self.as_at))
+                .values("child_id")
+            )
+            near = Q(child_id__in=allocated)
+            if columns.get("team_field"):
+                field_name = columns["team_field"]
+                near = Q(**{f"{field_name}__in": teams}) | (Q(**{f"{field_name}__isnull": True}) & near)
+            qs = qs.filter(near)
         qs = qs.annotate(_team=columns["team"], _worker=columns["worker"])
-        if self.teams is not None:
-            qs = qs.filter(_team__in=self.teams)
-        if self.team is not None:
-            qs = qs.filter(_team=self.team)
+        if teams is not None:
+            qs = qs.filter(_team__in=teams)
         if self.worker is not None:
             qs = qs.filter(_worker=self.worker)
         if self.state == WorkState.OVERDUE:
@@ -485,22 +503,19 @@ class CaseWork:
             qs = qs.filter(_due_ord__gte=today_ord, _due_ord__lte=today_ord + scale.due_soon)
         else:
             qs = qs.filter(_due_ord__lte=today_ord + scale.due_soon)
-        team_name = OrgUnit.objects.filter(pk=OuterRef("_team")).values("name")[:1]
-        worker = Worker.objects.filter(pk=OuterRef("_worker"))
+        child = Child.objects.filter(pk=OuterRef("child_id"))
         # Every output column is an annotation, added in OUTPUT's order in one call, so each part's
-        # SELECT lists them in the same order for the UNION.
+        # SELECT lists them in the same order for the UNION. The child's fields are read by key, not
+        # joined: a join lets SQLite's planner drive the query from the children's table.
         qs = qs.order_by().annotate(
             work=Value(str(kind), output_field=CharField()),
             record_id=_text(columns["record"]),
             child_pk=F("child_id"),
-            child_ref=F("child__child_id"),
-            given_name=F("child__given_name"),
-            family_name=F("child__family_name"),
+            child_ref=Subquery(child.values("child_id")[:1], output_field=CharField()),
+            given_name=Subquery(child.values("given_name")[:1], output_field=CharField()),
+            family_name=Subquery(child.values("family_name")[:1], output_field=CharField()),
             team_pk=F("_team"),
-            team_name=Subquery(team_name, output_field=CharField()),
             worker_pk=F("_worker"),
-            worker_ref=Subquery(worker.values("worker_id")[:1], output_field=CharField()),
-            worker_name=Subquery(worker.values("name")[:1], output_field=CharField()),
             started=F("_from"),
             due=F("_due"),
             days_overdue=Value(today_ord, output_field=IntegerField()) - F("_due_ord"),
@@ -517,8 +532,34 @@ class CaseWork:
         first, *rest = self.parts()
         return first.union(*rest, all=True) if rest else first
 
+    def rows(self) -> list[dict]:
+        """Every item, most overdue first, with its team's name and its worker's ID and name: one query for
+        the items (the list's count, its pages and its export all read this), one each for the teams' and
+        the workers' names. Read once per CaseWork."""
+        if "rows" not in self._cache:
+            rows = list(self.queryset())
+            team_pks = sorted({r["team_pk"] for r in rows if r["team_pk"]})
+            worker_pks = sorted({r["worker_pk"] for r in rows if r["worker_pk"]})
+            teams = (
+                dict(OrgUnit.objects.filter(pk__in=team_pks).values_list("pk", "name")) if team_pks else {}
+            )
+            workers = (
+                Worker.objects.all() if len(worker_pks) > 900 else Worker.objects.filter(pk__in=worker_pks)
+            )
+            names = (
+                {pk: (ref, name) for pk, ref, name in workers.values_list("pk", "worker_id", "name")}
+                if worker_pks
+                else {}
+            )
+            for r in rows:
+                r["team_name"] = teams.get(r["team_pk"])
+                r["worker_ref"], r["worker_name"] = names.get(r["worker_pk"], (None, None))
+            rows.sort(key=lambda r: (-r["days_overdue"], r["due"], r["child_ref"] or "", r["work"]))
+            self._cache["rows"] = rows
+        return self._cache["rows"]
+
     def count(self) -> int:
-        return self.queryset().count()
+        return len(self.rows())
 
     def counts(self) -> dict[str, dict[str, int]]:
         """{kind: {"due_soon": n, "overdue": n}} for every kind asked for (zeros included): one query."""
