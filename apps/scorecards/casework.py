@@ -449,6 +449,11 @@ class CaseWork:
     kinds: tuple = tuple(PARTS)
     state: str = ""
     child_filters: tuple = ()
+    # The teams whose children the viewer may see (access.team_scope), when the list is narrowed to teams
+    # all within it: then an item's own team shows its child is in reach (the team on its record, of a
+    # record type that ties a child to a team, or of the child's allocation) and the access filter is
+    # needed only where that does not hold (a care leaver's personal adviser's team).
+    scope: frozenset | None = None
     empty: bool = False
     _cache: dict = field(default_factory=dict, init=False, compare=False, repr=False)
     model = None  # not a model queryset (ChildLevelMixin.restrict reads this)
@@ -476,9 +481,16 @@ class CaseWork:
     def _part(self, kind, today_ord: int):
         scale = self.scales[str(kind)]
         qs, columns = PARTS[kind](self.as_at, scale)
-        for args, kwargs in self.child_filters:
-            qs = qs.filter(*args, **kwargs)
         teams = (self.team,) if self.team is not None else self.teams
+        implied = (
+            self.scope is not None
+            and teams is not None
+            and set(teams) <= self.scope
+            and columns.get("team_field") in ("team_id", None)
+        )
+        if not implied:
+            for args, kwargs in self.child_filters:
+                qs = qs.filter(*args, **kwargs)
         if teams is not None:
             # Narrow by an indexed condition first: an item counts for the team on its record, else for the
             # team of the child's open allocation, so it is one of these or the exact test below drops it.

@@ -204,7 +204,7 @@ class CaseworkView(ChildLevelListView):
         )
 
     def get_base_queryset(self):
-        return CaseWork(as_at=today(), teams=self.teams)
+        return CaseWork(as_at=today(), teams=self.teams, scope=_scope(self.request.user))
 
     @cached_property
     def filter_teams(self):
@@ -288,6 +288,14 @@ class CaseworkView(ChildLevelListView):
             yield row
 
 
+def _scope(user) -> frozenset | None:
+    """The teams whose children the user may see, when that is some teams (None: every team, or none)."""
+    from apps.accounts.access import team_scope
+
+    scope = team_scope(user)
+    return frozenset(scope) if scope else None
+
+
 def counts_for(user, org_unit: OrgUnit, *, as_at: dt.date | None = None) -> dict | None:
     """Case tracking's counts by kind for an org unit (home page, scorecard): due soon and overdue, of the
     children the user may see. None for a user who may not see child-level lists (viewers). One query for
@@ -298,7 +306,7 @@ def counts_for(user, org_unit: OrgUnit, *, as_at: dt.date | None = None) -> dict
     if not sees_child_level(user):
         return None
     as_at = as_at or today()
-    work = restrict(CaseWork(as_at=as_at, teams=unit_teams(org_unit)), user)
+    work = restrict(CaseWork(as_at=as_at, teams=unit_teams(org_unit), scope=_scope(user)), user)
     counts = work.counts()
     rows = [
         {"kind": kind, "label": KIND_LABELS[kind], **counts.get(str(kind), {})} for kind in WorkKind.values

@@ -647,9 +647,9 @@ def test_query_counts_pinned(client, login, personas, world, caseload, django_as
     client.get(URL, params)  # warm the session
     # Session, user and device; the org unit; the timescales; the team scope (for the rows, and for the
     # filters' choices); the items (one UNION ALL, read once for the count and the page) and their teams'
-    # and workers' names; the access-log row; the filters' teams and workers: 13, whatever the number of
-    # items.
-    with django_assert_max_num_queries(13) as first:
+    # and workers' names; the access-log row; the filters' teams and workers; the team scope once more
+    # (CaseWork.scope): 14, whatever the number of items.
+    with django_assert_max_num_queries(14) as first:
         _page(client, **params)
     for n in range(30):
         kid = child(f"Q{n}")
@@ -681,3 +681,28 @@ def test_a_teams_scorecard_shows_its_counts_by_kind(
     login(client, personas["viewer"])
     response = client.get(scorecard, {"layout": "test", "period": "2026-09", "org_unit": "A1"})
     assert response.status_code == 200 and response.context.get("casework") is None
+
+
+def test_a_care_leaver_held_by_another_team_stays_hidden_whatever_their_advisers_team(
+    client, login, personas, world, caseload
+):
+    """A pathway plan counts for the personal adviser's team, which does not make the child one of that
+    team's children: the access filter still applies to it when the rest of the list can do without."""
+    t = world["teams"]
+    kid = child("PP-B", date_of_birth=date(2000, 5, 1))
+    AllocationFactory(child=kid, team=t["B1"], start_date=date(2017, 1, 2))
+    CareLeaverStatusFactory(
+        child=kid,
+        status_date=date(2018, 5, 1),
+        pathway_plan_review_date=date(2017, 8, 31),
+        pa_worker=caseload["workers"]["W1"],
+    )
+    params = {"org_unit": "A1", "as_at": AS_AT.isoformat()}
+    login(client, personas["admin"])
+    shown = {r.record["child_ref"] for r in _page(client, **params).context["table"].page.object_list}
+    assert "PP-B" in shown  # A1's work: its adviser is in A1
+    client.logout()
+    login(client, personas["manager_a1"])
+    shown = {r.record["child_ref"] for r in _page(client, **params).context["table"].page.object_list}
+    assert shown == {"K1", "K2", "K3", "K4"}
+    assert "PP-B" not in {r[0] for r in _csv(client, **params)}
