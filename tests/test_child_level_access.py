@@ -22,7 +22,7 @@ from tests.people.helpers import login
 
 pytestmark = pytest.mark.django_db
 
-CHILD_LEVEL_PREFIXES = ("children/", "api/children/", "drill/")
+CHILD_LEVEL_PREFIXES = ("children/", "api/children/", "drill/", "casework/")
 PLACEHOLDER = "CHILDIDPLACEHOLDER"
 
 # Which children each persona may see (tests/accounts/test_visibility.py) and whether they see names.
@@ -98,6 +98,37 @@ def drill_contacts(request):
         ContactFactory(child=kids[key], team=teams[team], received_at=datetime(2018, 4, 2, 10, tzinfo=LONDON))
 
 
+@pytest.fixture(autouse=True)
+def casework_items(request):
+    """Case tracking lists the open work due: an assessment started in 2018 and never authorised, overdue
+    today, for each child of the world, recorded by the child's own team (CH-C's by A1, whose contact
+    it has), so every persona's case list shows exactly the children they may see."""
+    if "world" not in request.fixturenames:
+        return
+    from datetime import date
+
+    from tests.factories import AssessmentFactory
+
+    world = request.getfixturevalue("world")
+    kids, teams = world["children"], world["teams"]
+    for key, team in (("a", "A1"), ("a2", "A2"), ("b", "B1"), ("contact_only", "A1")):
+        AssessmentFactory(
+            child=kids[key], team=teams[team], start_date=date(2018, 1, 8), authorised_date=None
+        )
+
+
+# Lists whose exports are ?format= on the list's own URL: each export is walked as a URL of its own.
+EXPORT_QUERIES = {"scorecards:casework": ("csv", "xlsx")}
+
+
+def variants(name, params, child_id):
+    """(url, export format or None) for a child-level URL: the URL itself, then each of its exports."""
+    url = build(name, params, child_id)
+    yield url, None
+    for fmt in EXPORT_QUERIES.get(name, ()):
+        yield f"{url}{'&' if '?' in url else '?'}format={fmt}", fmt
+
+
 def build(name, params, child_id):
     known = {"child_id", "kpi", "name"}
     assert params <= known, f"{name}: teach this test how to fill {params - known}"
@@ -144,6 +175,7 @@ def test_the_walker_finds_every_child_level_view():
         "api:child-timeline",
         "scorecards:drill",
         "api:records",
+        "scorecards:casework",
     }
     # The mark comes with the enforcement: only the two base classes set it.
     for route, _name, view, _params in child_level_urls():
@@ -165,8 +197,9 @@ def test_every_child_level_url_for_every_persona(client, personas, world, person
         login(client, user)
     visible = PERSONAS[persona]
     problems = []
-    for _route, name, view, params in child_level_urls():
-        url = build(name, params, "CH-A")
+    for _route, _name, view, params, url, fmt in (
+        (*u, url, fmt) for u in child_level_urls() for url, fmt in variants(u[1], u[3], "CH-A")
+    ):
         before = AccessLog.objects.count()
         response = client.get(url)
         body = (
@@ -202,7 +235,8 @@ def test_every_child_level_url_for_every_persona(client, personas, world, person
                 problem(f"expected one access-log row, got {len(logged)}")
             else:
                 log = logged[0]
-                if (log.user_id, log.action) != (user.pk, expected_action(view)) or log.rows is None:
+                action = "export" if fmt else expected_action(view)
+                if (log.user_id, log.action) != (user.pk, action) or log.rows is None:
                     problem(f"wrong access-log row {log.action} {log.what} rows={log.rows}")
         else:
             if persona == "anonymous":

@@ -6,6 +6,7 @@ import json
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 
 from apps.accounts.models import Role, User
 from apps.core.models import OrgLevel, OrgUnit
@@ -336,3 +337,42 @@ class BookletRecipientForm(forms.ModelForm):
     class Meta:
         model = BookletRecipient
         fields = ["name", "email", "org_unit", "active"]
+
+
+class TimescaleForm(forms.ModelForm):
+    """A case-tracking timescale's steps; the model's constraints (a step is an amount with its unit) are
+    checked again by the service's full_clean."""
+
+    class Meta:
+        from apps.scorecards.models import Timescale
+
+        model = Timescale
+        fields = [
+            "first_amount",
+            "first_unit",
+            "then_amount",
+            "then_unit",
+            "later_amount",
+            "later_unit",
+            "due_soon",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        from apps.scorecards.choices import STEPS
+
+        super().__init__(*args, **kwargs)
+        first, then, later = STEPS.get(self.instance.kind, ("", "", ""))
+        self.fields["first_amount"].help_text = first
+        self.fields["then_amount"].help_text = then or "not used for this kind"
+        self.fields["later_amount"].help_text = later or "not used for this kind"
+        self.fields["first_amount"].validators.append(MinValueValidator(1))
+
+    def clean(self):
+        data = super().clean()
+        for step in ("then", "later"):
+            amount, unit = data.get(f"{step}_amount"), data.get(f"{step}_unit")
+            if amount and not unit:
+                self.add_error(f"{step}_unit", "Choose the unit of this step.")
+            if unit and not amount:
+                self.add_error(f"{step}_amount", "Enter the amount of this step, or clear its unit.")
+        return data

@@ -60,6 +60,8 @@ urlpatterns = [
     path(
         "booklet-recipients/<int:pk>/delete/", views.BookletRecipientDelete.as_view(), name="recipient_delete"
     ),
+    path("timescales/", views.TimescaleList.as_view(), name="timescales"),
+    path("timescales/<int:pk>/", views.TimescaleEdit.as_view(), name="timescale_edit"),
     path("audit/", views.AuditEventList.as_view(), name="audit"),
     path("audit/<int:pk>/", views.AuditEventDetail.as_view(), name="audit_detail"),
     path("access-log/", views.AccessLogList.as_view(), name="accesslog"),

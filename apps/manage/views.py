@@ -566,6 +566,78 @@ class MeasureSettingEdit(AdminOnlyMixin, View):
         return self._page(request, form, measure)
 
 
+# --- case-tracking timescales -------------------------------------------------------------------------
+
+
+class TimescaleList(AdminOnlyMixin, TemplateView):
+    template_name = "manage/timescales.html"
+
+    def get_context_data(self, **kwargs):
+        from apps.scorecards.choices import STEPS
+        from apps.scorecards.models import Timescale
+
+        ctx = super().get_context_data(**kwargs)
+        rows = []
+        for t in Timescale.objects.all():
+            steps = []
+            for (amount, unit), text in zip(
+                (
+                    (t.first_amount, t.first_unit),
+                    (t.then_amount, t.then_unit),
+                    (t.later_amount, t.later_unit),
+                ),
+                STEPS.get(t.kind, ("", "", "")),
+                strict=True,
+            ):
+                if amount:
+                    label = dict(Timescale._meta.get_field("first_unit").choices).get(unit, unit)
+                    steps.append(
+                        text.replace("…", f"{amount} {label}") if "…" in text else f"{amount} {label}"
+                    )
+            rows.append({"timescale": t, "steps": steps})
+        ctx.update(rows=rows, title="Case-tracking timescales")
+        return ctx
+
+
+class TimescaleEdit(AdminOnlyMixin, View):
+    def _page(self, request, form, timescale):
+        return _form_page(
+            request,
+            form=form,
+            title=f"Timescale: {timescale}",
+            back=reverse("manage:timescales"),
+            intro="Case tracking lists the work due within the timescale; the change applies to every list "
+            "from the next page load and is recorded in the audit trail.",
+        )
+
+    def get(self, request, pk):
+        from apps.scorecards.models import Timescale
+
+        timescale = get_object_or_404(Timescale, pk=pk)
+        return self._page(request, forms.TimescaleForm(instance=timescale), timescale)
+
+    def post(self, request, pk):
+        from apps.scorecards import services_admin as scorecard_services
+        from apps.scorecards.models import Timescale
+
+        timescale = get_object_or_404(Timescale, pk=pk)
+        form = forms.TimescaleForm(request.POST, instance=Timescale.objects.get(pk=pk))
+        if form.is_valid():
+            try:
+                changed = scorecard_services.timescale_update(
+                    actor=request.user, timescale=timescale, data=form.cleaned_data
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                if changed:
+                    messages.success(request, f"Saved the timescale of {timescale}.")
+                else:
+                    messages.info(request, "Nothing changed.")
+                return redirect("manage:timescales")
+        return self._page(request, form, timescale)
+
+
 # --- audit trail and access log ------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.utils.html import format_html
 
+from apps.accounts import access
 from apps.core.models import OrgLevel, OrgUnit
 from apps.kpis import ratings
 
@@ -56,3 +57,16 @@ def headlines(user) -> dict:
     ]
     red = sum(1 for line in lines if line.rating == ratings.RED)
     return {"card": card, "rows": rows, "state": month_state(period), "red": red, "layout": layout}
+
+
+def casework_counts(user, unit: OrgUnit | None = None) -> dict | None:
+    """Case tracking's counts by kind for the unit the user answers for (the headlines' unit when they have
+    one), None for viewers: what a team manager checks every morning."""
+    from .casework_views import counts_for
+
+    if not access.sees_child_level(user):
+        return None
+    if unit is None:
+        la = OrgUnit.objects.filter(level=OrgLevel.LA).first()
+        unit = OrgUnit.objects.filter(code=sc.home_unit_code(user, la)).first() if la else None
+    return counts_for(user, unit) if unit else None

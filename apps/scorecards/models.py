@@ -9,6 +9,8 @@ from django.db.models import Q
 
 from apps.kpis.registry import SECTIONS
 
+from .choices import TimescaleUnit, WorkKind
+
 FIGURE_CHOICES = [
     ("", "The measure's value (e.g. the percentage)"),
     ("numerator", "The count (numerator)"),
@@ -287,3 +289,45 @@ class BookletRecipient(models.Model):
 
     def __str__(self):
         return f"{self.name} <{self.email}>"
+
+
+class Timescale(models.Model):
+    """The timescale of one kind of casework (apps.scorecards.casework), an admin-editable setting seeded with
+    the statutory defaults (choices.DEFAULTS) and edited in /manage/timescales/ (audited). A kind runs from
+    a first step, and for repeating work a second (`then`) and later (`later`) step: choices.STEPS says what
+    each means for the kind. `due_soon` is the working days before the due date from which the work is
+    listed as due soon."""
+
+    kind = models.CharField(max_length=20, unique=True, choices=WorkKind.choices)
+    first_amount = models.PositiveSmallIntegerField("first step")
+    first_unit = models.CharField(max_length=12, choices=TimescaleUnit.choices)
+    then_amount = models.PositiveSmallIntegerField("second step", null=True, blank=True)
+    then_unit = models.CharField(max_length=12, choices=TimescaleUnit.choices, blank=True)
+    later_amount = models.PositiveSmallIntegerField("later steps", null=True, blank=True)
+    later_unit = models.CharField(max_length=12, choices=TimescaleUnit.choices, blank=True)
+    due_soon = models.PositiveSmallIntegerField("due soon from (working days before the due date)", default=5)
+
+    class Meta:
+        ordering = ["kind"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=WorkKind.values), name="timescale_kind_valid"),
+            models.CheckConstraint(condition=Q(first_amount__gt=0), name="timescale_first_positive"),
+            models.CheckConstraint(
+                condition=Q(first_unit__in=TimescaleUnit.values), name="timescale_first_unit_valid"
+            ),
+            # A step is an amount with its unit, or neither.
+            models.CheckConstraint(
+                condition=Q(then_amount__isnull=True, then_unit="")
+                | Q(then_amount__gt=0, then_unit__in=TimescaleUnit.values),
+                name="timescale_then_step_whole",
+            ),
+            models.CheckConstraint(
+                condition=Q(later_amount__isnull=True, later_unit="")
+                | Q(later_amount__gt=0, later_unit__in=TimescaleUnit.values),
+                name="timescale_later_step_whole",
+            ),
+            models.CheckConstraint(condition=Q(due_soon__lte=250), name="timescale_due_soon_range"),
+        ]
+
+    def __str__(self):
+        return self.get_kind_display()

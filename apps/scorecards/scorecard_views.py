@@ -15,9 +15,11 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
 from apps.accounts import access
+from apps.core.models import OrgLevel
 
 from . import scorecard as sc
 from . import selectors
+from .casework_views import counts_for
 from .commentary import commentary_url
 from .models import OVERALL
 from .scorecard_exports import HEADER, export_values
@@ -81,6 +83,8 @@ def scorecard(request):
             period=card.period, org_unit=card.org_unit.code, section=OVERALL, next_url=request.get_full_path()
         ),
     }
+    if card.org_unit.level == OrgLevel.TEAM:
+        context["casework"] = counts_for(request.user, card.org_unit)
     return _page(request, context)
 
 

@@ -166,3 +166,26 @@ def recipient_update(*, actor, obj, data: dict) -> bool:
 
 def recipient_delete(*, actor, obj) -> None:
     audit.delete(actor=actor, obj=obj)
+
+
+TIMESCALE_FIELDS = (
+    "first_amount",
+    "first_unit",
+    "then_amount",
+    "then_unit",
+    "later_amount",
+    "later_unit",
+    "due_soon",
+)
+
+
+@transaction.atomic
+def timescale_update(*, actor, timescale, data: dict) -> bool:
+    """Change a case-tracking timescale (/manage/timescales/), audited; False when nothing changed. A step
+    without an amount loses its unit, so "no second step" is one state."""
+    data = {f: data.get(f) for f in TIMESCALE_FIELDS}
+    for step in ("then", "later"):
+        if not data[f"{step}_amount"]:
+            data[f"{step}_amount"], data[f"{step}_unit"] = None, ""
+        data[f"{step}_unit"] = data[f"{step}_unit"] or ""
+    return audit.update(actor=actor, obj=timescale, data=data)[1]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import booklet_views, charts, commentary, drill, pages, scorecard_views
+from . import booklet_views, casework_views, charts, commentary, drill, pages, scorecard_views
 
 app_name = "scorecards"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("commentary/", commentary.CommentaryView.as_view(), name="commentary"),
     path("booklet/", booklet_views.booklet, name="booklet"),
     path("booklets/", booklet_views.editions, name="booklets"),
+    path("casework/", casework_views.CaseworkView.as_view(), name="casework"),
 ]

@@ -47,8 +47,18 @@ def objects(world, admin_user):
         "apikey_revoke": factories.ApiTokenFactory().pk,
         "recipient_edit": factories.BookletRecipientFactory().pk,
         "recipient_delete": factories.BookletRecipientFactory().pk,
+        "timescale_edit": _timescale_pk(),
         **_layout_objects(),
     }
+
+
+def _timescale_pk():
+    """A case-tracking timescale (seeded by its data migration; a flushed database gets it back here)."""
+    from apps.scorecards.models import Timescale
+
+    return Timescale.objects.get_or_create(
+        kind="assessment", defaults={"first_amount": 45, "first_unit": "working_days", "due_soon": 10}
+    )[0].pk
 
 
 def _layout_objects():
