@@ -47,6 +47,7 @@ from apps.scorecards.models import (
     LayoutRow,
     LayoutSection,
     ScorecardLayout,
+    Timescale,
 )
 from apps.workforce.models import Allocation, Audit, Family, FamilyMember, Post, Supervision, Worker
 
@@ -684,6 +685,18 @@ class BookletRecipientFactory(DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Recipient {n}")
     email = factory.Sequence(lambda n: f"recipient{n}@example.org")
+
+
+class TimescaleFactory(DjangoModelFactory):
+    """A case-tracking timescale. Every kind's row is seeded by the data migration, so this gets that row."""
+
+    class Meta:
+        model = Timescale
+        django_get_or_create = ("kind",)
+
+    kind = "iha"
+    first_amount = 20
+    first_unit = "working_days"
 
 
 def _collect() -> dict:

@@ -14,6 +14,7 @@ from .models import (
     LayoutRow,
     LayoutSection,
     ScorecardLayout,
+    Timescale,
 )
 
 
@@ -69,3 +70,17 @@ class BookletRecipientAdmin(ReadOnlyAdmin):
     list_filter = ("active",)
     search_fields = ("name", "email")
     list_select_related = ("org_unit",)
+
+
+@admin.register(Timescale)
+class TimescaleAdmin(ReadOnlyAdmin):
+    # Edited at /manage/timescales/, where every change is audited.
+    list_display = (
+        "kind",
+        "first_amount",
+        "first_unit",
+        "then_amount",
+        "then_unit",
+        "later_amount",
+        "due_soon",
+    )

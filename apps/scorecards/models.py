@@ -315,15 +315,16 @@ class Timescale(models.Model):
             models.CheckConstraint(
                 condition=Q(first_unit__in=TimescaleUnit.values), name="timescale_first_unit_valid"
             ),
-            # A step is an amount with its unit, or neither.
+            # A step is an amount with its unit, or neither. ("not null" said outright: a check on NULL > 0 is
+            # unknown, which a CHECK lets through, so a unit without an amount would pass.)
             models.CheckConstraint(
                 condition=Q(then_amount__isnull=True, then_unit="")
-                | Q(then_amount__gt=0, then_unit__in=TimescaleUnit.values),
+                | Q(then_amount__isnull=False, then_amount__gt=0, then_unit__in=TimescaleUnit.values),
                 name="timescale_then_step_whole",
             ),
             models.CheckConstraint(
                 condition=Q(later_amount__isnull=True, later_unit="")
-                | Q(later_amount__gt=0, later_unit__in=TimescaleUnit.values),
+                | Q(later_amount__isnull=False, later_amount__gt=0, later_unit__in=TimescaleUnit.values),
                 name="timescale_later_step_whole",
             ),
             models.CheckConstraint(condition=Q(due_soon__lte=250), name="timescale_due_soon_range"),

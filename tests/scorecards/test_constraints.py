@@ -150,6 +150,47 @@ CASES += [
 ]
 
 
+def timescale(**kw):
+    """A timescale row of its own: the data migration seeds one per kind (kind is unique), so the kind's
+    seeded row is removed first."""
+    from apps.scorecards.models import Timescale
+
+    kind = kw.pop("kind", "iha")
+    Timescale.objects.filter(kind=kind).delete()
+    return Timescale.objects.create(**({"kind": kind, "first_amount": 20, "first_unit": "working_days"} | kw))
+
+
+CASES += [
+    Case("timescale_kind_valid", lambda: timescale(kind="haircut"), good=lambda: timescale(kind="iha")),
+    Case(
+        "timescale_first_positive", lambda: timescale(first_amount=0), good=lambda: timescale(first_amount=1)
+    ),
+    Case("timescale_first_unit_valid", lambda: timescale(first_unit="fortnights")),
+    Case(
+        "timescale_then_step_whole",
+        lambda: timescale(then_amount=3, then_unit=""),
+        good=lambda: timescale(then_amount=3, then_unit="months"),
+        note="an amount without its unit",
+    ),
+    Case(
+        "timescale_then_step_whole",
+        lambda: timescale(then_amount=None, then_unit="months"),
+        note="a unit alone",
+    ),
+    Case(
+        "timescale_later_step_whole",
+        lambda: timescale(later_amount=None, later_unit="weeks"),
+        note="a unit alone",
+    ),
+    Case(
+        "timescale_later_step_whole",
+        lambda: timescale(later_amount=0, later_unit="months"),
+        good=lambda: timescale(later_amount=6, later_unit="months"),
+    ),
+    Case("timescale_due_soon_range", lambda: timescale(due_soon=251), good=lambda: timescale(due_soon=250)),
+]
+
+
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_constraint(case):
     check_case(case)
