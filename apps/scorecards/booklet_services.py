@@ -174,11 +174,6 @@ def _store(draft: BookletEdition, files) -> BookletEdition:
             for a, f, content, s in files
         ]
     )
-    if not draft.provisional:
-        from . import tasks
-
-        edition_id = draft.pk
-        transaction.on_commit(lambda: tasks.booklet_announce.delay(edition_id))
     return draft
 
 

@@ -6,6 +6,7 @@ in-process."""
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import transaction
 
 from apps.core.models import OrgUnit
 from apps.core.periods import Period
@@ -45,6 +46,10 @@ def booklet_edition(
     edition = booklet_services.edition_make(
         period=period, org_unit=unit, trigger=trigger, user=user, force=force
     )
+    if edition is not None and not edition.provisional:
+        # A published edition's recipients are told once it is stored (the service stays free of tasks).
+        edition_id = edition.pk
+        transaction.on_commit(lambda: booklet_announce.delay(edition_id))
     return edition.pk if edition else None
 
 
