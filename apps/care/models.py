@@ -168,7 +168,16 @@ class MissingEpisode(models.Model):
                 condition=ends_after_starts("end_date", "start_date"), name="missing_end_after_start"
             ),
         ]
-        indexes = [models.Index(fields=["start_date"]), models.Index(fields=["end_date"])]
+        indexes = [
+            models.Index(fields=["start_date"]),
+            models.Index(fields=["end_date"]),
+            # The episodes whose return interview is still to be offered (case tracking), a few of many.
+            models.Index(
+                fields=["end_date"],
+                condition=Q(kind="missing", return_interview_offered__isnull=True),
+                name="missing_awaiting_interview",
+            ),
+        ]
 
     def __str__(self):
         return self.episode_id

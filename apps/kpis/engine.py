@@ -32,6 +32,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear, Floor
+from django.db.models.lookups import LessThanOrEqual
 
 from apps.core.choices import ETHNICITY_GROUPS
 from apps.core.periods import LONDON, Period
@@ -106,9 +107,29 @@ class Ctx:
         return Q(**{f"{field}__gte": start, f"{field}__lt": end})
 
 
-def open_at(d, start: str = "start_date", end: str = "end_date") -> Q:
-    """Open at D: started on or before D and not ended on or before D."""
-    return Q(**{f"{start}__lte": d}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": d}))
+class Unindexed(Func):
+    """A column's value, kept from driving the query in SQLite (a unary plus: SQLite's documented way to
+    disqualify an index). For reads of what is open at one date (today's case tracking), the few records
+    not yet ended are found through the end date's index, not by walking every record started on or before
+    the date, which SQLite's planner otherwise prefers. PostgreSQL's planner has the statistics to choose."""
+
+    template = "%(expressions)s"
+
+    def __init__(self, expression, output_field=None):
+        super().__init__(expression, output_field=output_field or DateField())
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"+{sql}", params
+
+
+def open_at(d, start: str = "start_date", end: str = "end_date", *, by_end: bool = False) -> Q:
+    """Open at D: started on or before D and not ended on or before D. `by_end`: read through the end date
+    (Unindexed start), for a recent D where few records are still open."""
+    started = Q(**{f"{start}__lte": d})
+    if by_end:
+        started = Q(LessThanOrEqual(Unindexed(F(start)), d))
+    return started & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": d}))
 
 
 def annotate_team(qs, on, *, team_field: str | None = "team", child_field: str = "child"):

@@ -29,7 +29,12 @@ class CINPlan(models.Model):
                 condition=ends_after_starts("end_date", "start_date"), name="cin_plan_end_after_start"
             ),
         ]
-        indexes = [models.Index(fields=["start_date", "end_date"])]
+        indexes = [
+            models.Index(fields=["start_date", "end_date"]),
+            # The plans open today are found through their end (case tracking's CIN visits).
+            models.Index(fields=["end_date"]),
+            models.Index(fields=["child", "start_date"]),
+        ]
 
     def __str__(self):
         return self.plan_id

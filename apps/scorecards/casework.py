@@ -55,6 +55,7 @@ from apps.care.models import CareLeaverStatus, CLAReview, HealthAssessment, Miss
 from apps.core.calendar import ordinal_of
 from apps.core.models import OrgUnit, WorkingDay
 from apps.core.workdays import working_day_ordinal, years_before
+from apps.kpis.engine import Unindexed
 from apps.kpis.measures.children_in_care import looked_after_at
 from apps.kpis.measures.cin_cp import one_per_child
 from apps.people.models import Child
@@ -63,9 +64,11 @@ from apps.workforce.models import Allocation, Worker
 
 from .choices import DEFAULTS, TimescaleUnit, WorkKind, WorkState
 
-# The columns every kind's query selects (CaseWork.rows adds team_name, worker_ref and worker_name). Names no
-# record model uses for a field of its own (MissingEpisode has a `kind`,
-# Assessment a `team_id`), so each can be an annotation on every part.
+# The columns every kind's query selects, in the UNION's order. Names no record model uses for a field of its
+# own (MissingEpisode has a `kind`, Assessment a `team_id`), so each can be an annotation on every part.
+PART = ("work", "record_id", "child_pk", "team_pk", "worker_pk", "started", "due", "due_ord")
+# The columns of an item as CaseWork.rows gives it: the part's, less the ordinal, with the child's, team's and
+# worker's names and the item's state and working days overdue.
 OUTPUT = (
     "work",
     "record_id",
@@ -74,7 +77,10 @@ OUTPUT = (
     "given_name",
     "family_name",
     "team_pk",
+    "team_name",
     "worker_pk",
+    "worker_ref",
+    "worker_name",
     "started",
     "due",
     "days_overdue",
@@ -252,8 +258,10 @@ def _latest(qs, field_name: str):
 
 
 def _assessments(d, s: Scale):
-    qs = Assessment.objects.filter(start_date__lte=d).filter(
-        Q(authorised_date__isnull=True) | Q(authorised_date__gt=d)
+    qs = (
+        Assessment.objects.alias(_start=Unindexed("start_date"))
+        .filter(_start__lte=d)
+        .filter(Q(authorised_date__isnull=True) | Q(authorised_date__gt=d))
     )
     qs = qs.annotate(_from=F("start_date"))
     return with_due(qs, (None, s.first)), {
@@ -287,7 +295,7 @@ def _review_conferences(d, s: Scale):
     reviews = Conference.objects.filter(
         child_id=OuterRef("child_id"), kind="review", held_date__gt=OuterRef("start_date"), held_date__lte=d
     )
-    qs = one_per_child(CPPlan, d).annotate(_last=_latest(reviews, "held_date"))
+    qs = one_per_child(CPPlan, d, by_end=True).annotate(_last=_latest(reviews, "held_date"))
     qs = qs.annotate(_from=Coalesce(F("_last"), F("start_date")))
     qs = with_due(qs, (Q(_last__isnull=True), s.first), (None, s.then or s.first))
     return qs, {
@@ -306,7 +314,9 @@ def _plan_visits(model, visit_kind: str):
             visit_date__gte=OuterRef("start_date"),
             visit_date__lte=d,
         ).exclude(seen=False)
-        qs = one_per_child(model, d).annotate(_from=Coalesce(_latest(visits, "visit_date"), F("start_date")))
+        qs = one_per_child(model, d, by_end=True).annotate(
+            _from=Coalesce(_latest(visits, "visit_date"), F("start_date"))
+        )
         return with_due(qs, (None, s.first)), {
             "record": F("plan_id"),
             "team_field": "team_id",
@@ -318,7 +328,7 @@ def _plan_visits(model, visit_kind: str):
 
 
 def _in_care(d):
-    return looked_after_at(d).annotate(_poc=Coalesce(F("period_of_care_start"), F("start_date")))
+    return looked_after_at(d, by_end=True).annotate(_poc=Coalesce(F("period_of_care_start"), F("start_date")))
 
 
 def _care_columns(d):
@@ -491,7 +501,7 @@ class CaseWork:
         if not implied:
             for args, kwargs in self.child_filters:
                 qs = qs.filter(*args, **kwargs)
-        if teams is not None:
+        if teams is not None and len(teams) == 1:
             # Narrow by an indexed condition first: an item counts for the team on its record, else for the
             # team of the child's open allocation, so it is one of these or the exact test below drops it.
             allocated = (
@@ -499,10 +509,13 @@ class CaseWork:
                 .filter(Q(end_date__isnull=True) | Q(end_date__gt=self.as_at))
                 .values("child_id")
             )
+            # A superset of the exact test (record's team, else the allocation's), written as an OR of two
+            # indexed IN lists so that either index can drive the part.
             near = Q(child_id__in=allocated)
-            if columns.get("team_field"):
-                field_name = columns["team_field"]
-                near = Q(**{f"{field_name}__in": teams}) | (Q(**{f"{field_name}__isnull": True}) & near)
+            if columns.get("team_field") == "pa_worker__team_id":
+                near |= Q(pa_worker_id__in=Worker.objects.filter(team_id__in=teams).values("pk"))
+            elif columns.get("team_field"):
+                near |= Q(**{f"{columns['team_field']}__in": teams})
             qs = qs.filter(near)
         qs = qs.annotate(_team=columns["team"], _worker=columns["worker"])
         if teams is not None:
@@ -515,57 +528,65 @@ class CaseWork:
             qs = qs.filter(_due_ord__gte=today_ord, _due_ord__lte=today_ord + scale.due_soon)
         else:
             qs = qs.filter(_due_ord__lte=today_ord + scale.due_soon)
-        child = Child.objects.filter(pk=OuterRef("child_id"))
-        # Every output column is an annotation, added in OUTPUT's order in one call, so each part's
-        # SELECT lists them in the same order for the UNION. The child's fields are read by key, not
-        # joined: a join lets SQLite's planner drive the query from the children's table.
+        # Every part's column is an annotation, added in PART's order in one call, so each part's SELECT
+        # lists them in the same order for the UNION. The child's, team's and worker's names are joined
+        # once, outside the union (CaseWork._read), as are the state and the working days overdue, which
+        # are read off the one due ordinal rather than recomputed in every part.
         qs = qs.order_by().annotate(
             work=Value(str(kind), output_field=CharField()),
             record_id=_text(columns["record"]),
             child_pk=F("child_id"),
-            child_ref=Subquery(child.values("child_id")[:1], output_field=CharField()),
-            given_name=Subquery(child.values("given_name")[:1], output_field=CharField()),
-            family_name=Subquery(child.values("family_name")[:1], output_field=CharField()),
             team_pk=F("_team"),
             worker_pk=F("_worker"),
             started=F("_from"),
             due=F("_due"),
-            days_overdue=Value(today_ord, output_field=IntegerField()) - F("_due_ord"),
-            state=Case(
-                When(_due_ord__lt=today_ord, then=Value(WorkState.OVERDUE.value)),
-                default=Value(WorkState.DUE_SOON.value),
-                output_field=CharField(),
-            ),
+            due_ord=F("_due_ord"),
         )
-        return qs.values(*OUTPUT)
+        return qs.values(*PART)
 
     def queryset(self):
-        """Every item as one queryset of dicts (OUTPUT), to order, count and slice."""
+        """Every kind's query as one UNION ALL of dicts (PART): the items before their names are joined."""
         first, *rest = self.parts()
         return first.union(*rest, all=True) if rest else first
 
+    def _union_sql(self) -> tuple[str, list]:
+        union = self.queryset()
+        sql, params = union.query.get_compiler(using=union.db).as_sql()
+        return sql, list(params)
+
     def rows(self) -> list[dict]:
-        """Every item, most overdue first, with its team's name and its worker's ID and name: one query for
-        the items (the list's count, its pages and its export all read this), one each for the teams' and
-        the workers' names. Read once per CaseWork."""
+        """Every item (OUTPUT), most overdue first: one query, the union with the child's, team's and worker's
+        names joined by key once it is made. The list's count, its pages and its export all read this;
+        read once per CaseWork."""
         if "rows" not in self._cache:
-            rows = list(self.queryset())
-            team_pks = sorted({r["team_pk"] for r in rows if r["team_pk"]})
-            worker_pks = sorted({r["worker_pk"] for r in rows if r["worker_pk"]})
-            teams = (
-                dict(OrgUnit.objects.filter(pk__in=team_pks).values_list("pk", "name")) if team_pks else {}
+            today_ord = as_at_ordinal(self.as_at)
+            if today_ord is None or self.empty or not self.kinds:
+                self._cache["rows"] = []
+                return []
+            sql, params = self._union_sql()
+            q = connection.ops.quote_name
+            child, unit, worker = Child._meta, OrgUnit._meta, Worker._meta
+            # The child's, team's and worker's names by primary key: joining them inside each part lets
+            # SQLite's planner drive a part from the children's table; out here they are lookups.
+            outer = (
+                f"SELECT u.work, u.record_id, u.child_pk, c.{q('child_id')}, c.{q('given_name')}, "  # noqa: S608
+                f"c.{q('family_name')}, u.team_pk, t.{q('name')}, u.worker_pk, w.{q('worker_id')}, "
+                f"w.{q('name')}, u.started, u.due, %s - u.due_ord, "
+                f"CASE WHEN u.due_ord < %s THEN %s ELSE %s END "
+                f"FROM ({sql}) u "
+                f"INNER JOIN {q(child.db_table)} c ON c.{q(child.pk.column)} = u.child_pk "
+                f"LEFT OUTER JOIN {q(unit.db_table)} t ON t.{q(unit.pk.column)} = u.team_pk "
+                f"LEFT OUTER JOIN {q(worker.db_table)} w ON w.{q(worker.pk.column)} = u.worker_pk"
             )
-            workers = (
-                Worker.objects.all() if len(worker_pks) > 900 else Worker.objects.filter(pk__in=worker_pks)
-            )
-            names = (
-                {pk: (ref, name) for pk, ref, name in workers.values_list("pk", "worker_id", "name")}
-                if worker_pks
-                else {}
-            )
+            states = [WorkState.OVERDUE.value, WorkState.DUE_SOON.value]
+            with connection.cursor() as cursor:
+                cursor.execute(outer, [today_ord, today_ord, *states, *params])
+                rows = [dict(zip(OUTPUT, r, strict=True)) for r in cursor.fetchall()]
             for r in rows:
-                r["team_name"] = teams.get(r["team_pk"])
-                r["worker_ref"], r["worker_name"] = names.get(r["worker_pk"], (None, None))
+                # A raw query's dates come back as SQLite's ISO text (PostgreSQL's as dates).
+                for name in ("started", "due"):
+                    if isinstance(r[name], str):
+                        r[name] = dt.date.fromisoformat(r[name])
             rows.sort(key=lambda r: (-r["days_overdue"], r["due"], r["child_ref"] or "", r["work"]))
             self._cache["rows"] = rows
         return self._cache["rows"]
@@ -576,17 +597,17 @@ class CaseWork:
     def counts(self) -> dict[str, dict[str, int]]:
         """{kind: {"due_soon": n, "overdue": n}} for every kind asked for (zeros included): one query."""
         out = {str(k): {WorkState.DUE_SOON.value: 0, WorkState.OVERDUE.value: 0} for k in self.kinds}
-        if self.empty or not self.kinds or as_at_ordinal(self.as_at) is None:
+        today_ord = as_at_ordinal(self.as_at)
+        if self.empty or not self.kinds or today_ord is None:
             return out
-        union = self.queryset()
-        sql, params = union.query.get_compiler(using=union.db).as_sql()
+        sql, params = self._union_sql()
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT w.work, w.state, COUNT(*) FROM ({sql}) w GROUP BY w.work, w.state",  # noqa: S608
-                params,
+                f"SELECT u.work, u.due_ord < %s, COUNT(*) FROM ({sql}) u GROUP BY 1, 2",  # noqa: S608
+                [today_ord, *params],
             )
-            for kind, state, n in cursor.fetchall():
-                out[kind][state] = n
+            for kind, overdue, n in cursor.fetchall():
+                out[kind][WorkState.OVERDUE.value if overdue else WorkState.DUE_SOON.value] = n
         return out
 
 

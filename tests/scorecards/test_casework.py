@@ -46,7 +46,7 @@ URL = "/casework/"
 def items(as_at, **narrow):
     """{child_id: item} of the work listed as at a date (one item per child in these tests)."""
     work = CaseWork(as_at=as_at).narrow(**narrow) if narrow else CaseWork(as_at=as_at)
-    rows = list(work.queryset())
+    rows = work.rows()
     out = {}
     for row in rows:
         assert row["child_ref"] not in out, f"{row['child_ref']} listed twice: {rows}"
@@ -55,7 +55,7 @@ def items(as_at, **narrow):
 
 
 def item(as_at, child_id, kind):
-    found = [r for r in CaseWork(as_at=as_at).queryset() if r["child_ref"] == child_id and r["work"] == kind]
+    found = [r for r in CaseWork(as_at=as_at).rows() if r["child_ref"] == child_id and r["work"] == kind]
     assert len(found) <= 1, found
     return found[0] if found else None
 
@@ -455,7 +455,7 @@ def test_hand_worked_items_for_a_team(world, caseload):
     a1 = (world["teams"]["A1"].pk,)
     work = CaseWork(as_at=AS_AT, teams=a1)
     got = sorted(
-        (r["child_ref"], r["work"], r["due"], r["days_overdue"], r["state"]) for r in work.queryset()
+        (r["child_ref"], r["work"], r["due"], r["days_overdue"], r["state"]) for r in work.rows()
     )
     assert got == [
         ("K1", "assessment", date(2018, 5, 8), 24, "overdue"),

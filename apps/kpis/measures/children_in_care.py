@@ -127,13 +127,14 @@ def jdn(d: date) -> int:
 # --- populations ---------------------------------------------------------------------------------------
 
 
-def looked_after_at(d: date):
-    """Care episodes open at D, one per child, short-break-only children left out."""
+def looked_after_at(d: date, *, by_end: bool = False):
+    """Care episodes open at D, one per child, short-break-only children left out. `by_end`: read through
+    the end date (engine.open_at)."""
     later_open = CareEpisode.objects.filter(
         open_at(d), child_id=OuterRef("child_id"), start_date__gt=OuterRef("start_date")
     )
     return (
-        CareEpisode.objects.filter(open_at(d))
+        CareEpisode.objects.filter(open_at(d, by_end=by_end))
         .exclude(legal_status__in=SHORT_BREAKS)
         .filter(~Exists(later_open))
     )

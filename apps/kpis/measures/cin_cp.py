@@ -38,13 +38,14 @@ VISIT_STANDARD = "visit_standard_wd"
 CIN_VISIT_DEFAULT, CP_VISIT_DEFAULT = 20, 10
 
 
-def one_per_child(model, d):
+def one_per_child(model, d, *, by_end: bool = False):
     """Plans open at D, one per child: when a child has overlapping plans (a recording error) the latest
-    started (then highest pk) stands for the child, so children are not counted twice."""
+    started (then highest pk) stands for the child, so children are not counted twice. `by_end`: read
+    through the end date (engine.open_at)."""
     later = model.objects.filter(open_at(d), child_id=OuterRef("child_id")).filter(
         Q(start_date__gt=OuterRef("start_date")) | Q(start_date=OuterRef("start_date"), pk__gt=OuterRef("pk"))
     )
-    return model.objects.filter(open_at(d)).exclude(Exists(later))
+    return model.objects.filter(open_at(d, by_end=by_end)).exclude(Exists(later))
 
 
 def open_plans(model, ctx: Ctx):
