@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from apps.core.choices import Ethnicity, Sex
 from apps.core.fields import code_in
@@ -31,6 +31,20 @@ def held_by_team(team_ids):
         part = apps.get_model(label).objects.filter(team_id__in=teams).order_by().values("child_id")
         union = part if union is None else union.union(part)
     return union
+
+
+def held_by_team_exists(team_ids, child_ref: str = "child_id") -> Q:
+    """The same set as held_by_team, as a test of one outer row's child (`child_ref`, an OuterRef name):
+    an OR of EXISTS per team-held record type, each one index probe. For a query with a few candidate rows
+    to check (case tracking's care leavers), where building held_by_team's whole list of a service's
+    children would cost more than the rows it is asked about."""
+    from django.apps import apps
+
+    teams = sorted(team_ids)
+    q = Q()
+    for label in TEAM_RECORD_MODELS:
+        q |= Q(Exists(apps.get_model(label).objects.filter(child_id=OuterRef(child_ref), team_id__in=teams)))
+    return q
 
 
 def held_by_team_q(team_ids) -> Q:

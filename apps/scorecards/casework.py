@@ -58,7 +58,7 @@ from apps.core.workdays import working_day_ordinal, years_before
 from apps.kpis.engine import Unindexed
 from apps.kpis.measures.children_in_care import looked_after_at
 from apps.kpis.measures.cin_cp import one_per_child
-from apps.people.models import Child
+from apps.people.models import Child, held_by_team_exists
 from apps.plans.models import CINPlan, CPPlan, Visit
 from apps.workforce.models import Allocation, Worker
 
@@ -441,6 +441,11 @@ def as_at_ordinal(d: dt.date) -> int | None:
         return None
 
 
+# Compiled statements by what they are made of (CaseWork._union_sql), oldest dropped first.
+STATEMENT_CACHE_SIZE = 256
+_STATEMENTS: dict = {}
+
+
 # --- the list ------------------------------------------------------------------------------------------
 
 
@@ -498,7 +503,12 @@ class CaseWork:
             and set(teams) <= self.scope
             and columns.get("team_field") in ("team_id", None)
         )
-        if not implied:
+        if not implied and self.scope is not None and self.child_filters:
+            # The viewer's access (the child filter restrict() added: children held by the scope's teams)
+            # in its correlated form, checked on this part's few candidate rows rather than by building
+            # the list of every child the scope's teams ever held.
+            qs = qs.filter(held_by_team_exists(self.scope))
+        elif not implied:
             for args, kwargs in self.child_filters:
                 qs = qs.filter(*args, **kwargs)
         if teams is not None and len(teams) == 1:
@@ -550,9 +560,39 @@ class CaseWork:
         return first.union(*rest, all=True) if rest else first
 
     def _union_sql(self) -> tuple[str, list]:
-        union = self.queryset()
-        sql, params = union.query.get_compiler(using=union.db).as_sql()
-        return sql, list(params)
+        """The union's SQL and parameters, compiled once per process for the same list: building eleven
+        parts' expressions costs about as much as running them on a team's list, and a manager's sorting,
+        paging and export of one list ask for the same statement again. The key is everything the statement
+        is made from; the records are read afresh every time."""
+        key = self._statement_key()
+        cached = _STATEMENTS.get(key) if key is not None else None
+        if cached is None:
+            union = self.queryset()
+            sql, params = union.query.get_compiler(using=union.db).as_sql()
+            cached = (sql, tuple(params))
+            if key is not None:
+                if len(_STATEMENTS) >= STATEMENT_CACHE_SIZE:
+                    _STATEMENTS.pop(next(iter(_STATEMENTS)))
+                _STATEMENTS[key] = cached
+        return cached[0], list(cached[1])
+
+    def _statement_key(self):
+        # The child filters restrict() adds are the scope's rule (see _part); any other filter is not
+        # part of the key, so such a list is compiled every time.
+        if self.child_filters and self.scope is None:
+            return None
+        return (
+            connection.vendor,
+            self.as_at,
+            self.teams,
+            self.team,
+            self.worker,
+            self.kinds,
+            self.state,
+            tuple(sorted(self.scales.items())),
+            self.scope,
+            bool(self.child_filters),
+        )
 
     def rows(self) -> list[dict]:
         """Every item (OUTPUT), most overdue first: one query, the union with the child's, team's and worker's

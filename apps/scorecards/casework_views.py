@@ -232,6 +232,7 @@ class CaseworkView(ChildLevelListView):
         query = self.request.GET.copy()
         for name in ("page", "format"):
             query.pop(name, None)
+        self._offer_workers()
         context |= {
             "org_unit": self.org_unit,
             "as_at": self.as_at(),
@@ -240,6 +241,34 @@ class CaseworkView(ChildLevelListView):
             "clear_url": f"{self.request.path}?{urlencode({'org_unit': self.org_unit.code})}",
         }
         return context
+
+    def _offer_workers(self):
+        """The worker filter's choices: the workers of the one team in view (the list's team, the team
+        chosen, or the chosen worker's team). A service's or the LA's every worker, thousands of them, would
+        be a choice nobody can use and most of the page, so a wider list asks for a team first. Any worker
+        of the unit's teams is still accepted in the address (the field's queryset)."""
+        field = self.filterset.form.fields["worker"]
+        cleaned = getattr(self.filterset.form, "cleaned_data", {})
+        team, chosen = cleaned.get("team"), cleaned.get("worker")
+        if team is not None:
+            team_pk = team.pk
+        elif self.teams is not None and len(self.teams) == 1:
+            team_pk = self.teams[0]
+        else:
+            team_pk = chosen.team_id if chosen is not None else None
+        choices = [("", field.empty_label)]
+        if team_pk is None:
+            field.help_text = "Choose a team to list its workers."
+        else:
+            workers = Worker.objects.filter(team_id=team_pk).order_by("name", "worker_id")
+            choices += [
+                (w.worker_id, field.label_from_instance(w)) for w in workers.only("worker_id", "name")
+            ]
+        if chosen is not None and all(value != chosen.worker_id for value, _ in choices):
+            choices.append((chosen.worker_id, field.label_from_instance(chosen)))
+        if field.help_text:
+            field.widget.attrs["aria-describedby"] = f"{self.filterset.form['worker'].auto_id}_help"
+        field.widget.choices = choices
 
     # --- exports ----------------------------------------------------------------------------------------
 
