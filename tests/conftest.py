@@ -92,3 +92,14 @@ def pytest_collection_modifyitems(config, items):
         names = set(getattr(item, "fixturenames", ()))
         if (marker and marker.kwargs.get("transaction")) or names & {"live_server", "transactional_db"}:
             item.add_marker(pytest.mark.transactional)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: what one test's pages kept (the home page's table summary)
+    is never another test's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -30,8 +30,10 @@ before it is joined), so a page is one COUNT and one page query whatever the kin
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field, replace
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Case,
@@ -55,6 +57,7 @@ from apps.care.models import CareLeaverStatus, CLAReview, HealthAssessment, Miss
 from apps.core.calendar import ordinal_of
 from apps.core.models import OrgUnit, WorkingDay
 from apps.core.workdays import working_day_ordinal, years_before
+from apps.imports.selectors import data_version
 from apps.kpis.engine import Unindexed
 from apps.kpis.measures.children_in_care import looked_after_at
 from apps.kpis.measures.cin_cp import one_per_child
@@ -443,6 +446,7 @@ def as_at_ordinal(d: dt.date) -> int | None:
 
 # Compiled statements by what they are made of (CaseWork._union_sql), oldest dropped first.
 STATEMENT_CACHE_SIZE = 256
+COUNTS_CACHE_SECONDS = 60
 _STATEMENTS: dict = {}
 
 
@@ -590,7 +594,7 @@ class CaseWork:
             self.kinds,
             self.state,
             tuple(sorted(self.scales.items())),
-            self.scope,
+            tuple(sorted(self.scope)) if self.scope is not None else None,
             bool(self.child_filters),
         )
 
@@ -640,6 +644,16 @@ class CaseWork:
         today_ord = as_at_ordinal(self.as_at)
         if self.empty or not self.kinds or today_ord is None:
             return out
+        # The home page and a team's scorecard ask for these on every view: kept until the records change
+        # (the next import) or the day does (as_at is in the key), a minute at most.
+        key = self._statement_key()
+        cache_key = None
+        if key is not None:
+            digest = hashlib.sha256(repr((key, data_version())).encode()).hexdigest()
+            cache_key = f"casework:counts:{digest}"
+            kept = cache.get(cache_key)
+            if kept is not None:
+                return kept
         sql, params = self._union_sql()
         with connection.cursor() as cursor:
             cursor.execute(
@@ -648,6 +662,8 @@ class CaseWork:
             )
             for kind, overdue, n in cursor.fetchall():
                 out[kind][WorkState.OVERDUE.value if overdue else WorkState.DUE_SOON.value] = n
+        if cache_key is not None:
+            cache.set(cache_key, out, COUNTS_CACHE_SECONDS)
         return out
 
 

@@ -89,7 +89,11 @@ class Allocation(models.Model):
                 condition=ends_after_starts("end_date", "start_date"), name="allocation_end_after_start"
             ),
         ]
-        indexes = [models.Index(fields=["start_date", "end_date"])]
+        indexes = [
+            models.Index(fields=["start_date", "end_date"]),
+            # A team's open cases (case tracking): the few not yet ended, not every case it ever held.
+            models.Index(fields=["team", "end_date"]),
+        ]
 
     def __str__(self):
         return self.allocation_id

@@ -663,6 +663,20 @@ def test_a_list_asked_again_is_not_compiled_again_and_reads_the_records_afresh(w
     assert len(compiled) == 4
 
 
+def test_counts_are_kept_until_the_next_import(world, caseload):
+    from tests.factories import ImportRunFactory
+
+    a1 = (world["teams"]["A1"].pk,)
+    before = CaseWork(as_at=AS_AT, teams=a1).counts()
+    assert before["assessment"] == {"due_soon": 1, "overdue": 1}
+    AssessmentFactory(
+        child=child("NEW"), team=world["teams"]["A1"], start_date=date(2018, 3, 1), authorised_date=None
+    )
+    assert CaseWork(as_at=AS_AT, teams=a1).counts() == before  # kept: nothing imported
+    ImportRunFactory()
+    assert CaseWork(as_at=AS_AT, teams=a1).counts()["assessment"] == {"due_soon": 1, "overdue": 2}
+
+
 def test_query_counts_pinned(client, login, personas, world, caseload, django_assert_num_queries):
     login(client, personas["manager_a1"])
     params = {"org_unit": "A1", "as_at": AS_AT.isoformat()}

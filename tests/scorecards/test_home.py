@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from apps.imports.models import ImportStatus
 from apps.imports.selectors import HELD_TABLES, data_held_summary
 from tests.factories import (
     ChildFactory,
@@ -65,11 +66,12 @@ def test_home_shows_council_counts_and_last_import(client, settings, django_asse
     login(client, user)  # a team manager's session is two-factor verified
 
     # A fixed number of queries however many rows: one aggregate per record type, plus org, population, the
-    # last import, and the session/user/two-factor device lookups.
+    # last import, the latest successful import (the counts' cache key), and the session/user/two-factor
+    # device lookups.
     # No month is held, so the headlines cost three (the months, the default layout, the LA).
     # Case tracking's counts by kind (apps.scorecards.home.casework_counts): the LA and the user's unit (the
     # headlines have none to lend), the user's teams, the timescales, the team scope and the counts.
-    with django_assert_max_num_queries(len(HELD_TABLES) + 7 + 3 + 6):
+    with django_assert_max_num_queries(len(HELD_TABLES) + 8 + 3 + 6):
         response = client.get(reverse("home"))
 
     assert response.status_code == 200
@@ -97,8 +99,26 @@ def test_home_shows_council_counts_and_last_import(client, settings, django_asse
 
 def test_summary_query_count_does_not_grow_with_rows(django_assert_num_queries):
     ContactFactory.create_batch(5)
-    with django_assert_num_queries(len(HELD_TABLES) + 4):
+    # The tables' counts (one each), the latest import's key, the org structure, population, last import.
+    with django_assert_num_queries(len(HELD_TABLES) + 5):
         data_held_summary()
+    # Asked again: the tables' counts are kept (HELD_CACHE_SECONDS) under the latest import's key.
+    with django_assert_num_queries(5):
+        data_held_summary()
+
+
+def test_the_tables_counts_are_read_again_once_an_import_succeeds():
+    def contacts():
+        return next(t["rows"] for t in data_held_summary()["tables"] if t["file"] == "contacts.csv")
+
+    ContactFactory.create_batch(2)
+    assert contacts() == 2
+    ContactFactory.create_batch(3)
+    assert contacts() == 2  # kept: nothing was imported
+    ImportRunFactory(status=ImportStatus.FAILED)
+    assert contacts() == 2  # a failed import wrote nothing
+    ImportRunFactory()
+    assert contacts() == 5
 
 
 def test_every_bundle_record_model_is_summarised():
