@@ -108,14 +108,19 @@ def _load(source, report: BundleReport, *, dry_run: bool, progress_to=None) -> N
 
 
 def _write(loader: BundleLoader) -> None:
+    from django.db import connection
+
     from apps.core.services import ensure_la
     from apps.imports.derived import refresh_derived_fields
 
+    from .bundle.bulk import loading_into_empty
+
     with transaction.atomic():
         ensure_la()
-        loader.apply(write=True)
-        if not loader.report.ok:
-            raise BundleAbort("errors while writing")
+        with loading_into_empty(connection, loader.models_written()):
+            loader.apply(write=True)
+            if not loader.report.ok:
+                raise BundleAbort("errors while writing")
         child_pks = loader.affected_child_pks()
         if child_pks is None or child_pks:
             refresh_derived_fields(child_pks)

@@ -26,6 +26,7 @@ from django.db import connections, models, router
 
 from apps.core.models import OrgLevel, OrgUnit
 
+from .bulk import copy_rows
 from .errors import BundleAbort, BundleReport
 from .reader import BundleSource, CsvReadError, read_csv
 from .spec import FILES, REF_TARGETS, FileSpec
@@ -127,6 +128,10 @@ class BundleLoader:
     @property
     def present(self) -> list[FileSpec]:
         return [spec for spec in FILES if spec.name in self.plans]
+
+    def models_written(self) -> list[type[models.Model]]:
+        """The record tables this source writes (the org structure aside: teams are synced, not loaded)."""
+        return [apps.get_model(spec.model) for spec in self.present if spec.name != "teams"]
 
     # == pass 1: validate =====================================================================================
 
@@ -507,7 +512,7 @@ class BundleLoader:
         self.report.count(plan.filename, created=created, updated=updated, unchanged=unchanged)
 
     def _insert(self, plan: FilePlan, rows: list[dict[str, Any]]) -> None:
-        """INSERT new rows with executemany. Equivalent to bulk_create (every concrete field, values adapted
+        """INSERT new rows with executemany (COPY on PostgreSQL). Equivalent to bulk_create (every concrete field, values adapted
         by the field's own get_db_prep_save, defaults for fields the bundle does not carry) without building
         a model instance and compiling SQL per row, which is most of the time of a large import."""
         model = plan.model
@@ -532,6 +537,11 @@ class BundleLoader:
                 )
             else:
                 getters.append(lambda row, n=cp.name: row[n])
+        pairs = [(_adapter(f, connection), get) for f, get in zip(fields, getters, strict=True)]
+        params = [[adapt(get(row)) if adapt else get(row) for adapt, get in pairs] for row in rows]
+        if connection.vendor == "postgresql":
+            copy_rows(connection, model._meta.db_table, [f.column for f in fields], params)
+            return
         qn = connection.ops.quote_name
         # Table and column names come from model metadata, quoted; values are bound parameters.
         sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
@@ -539,8 +549,6 @@ class BundleLoader:
             ", ".join(qn(f.column) for f in fields),
             ", ".join(["%s"] * len(fields)),
         )
-        pairs = [(_adapter(f, connection), get) for f, get in zip(fields, getters, strict=True)]
-        params = [[adapt(get(row)) if adapt else get(row) for adapt, get in pairs] for row in rows]
         with connection.cursor() as cursor:
             cursor.executemany(sql, params)
 
