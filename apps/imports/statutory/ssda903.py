@@ -431,6 +431,8 @@ class Ssda903:
                 self._read_xml(path)
             else:
                 self._read_file(path)
+        if not self.reads and not self.report.ok:
+            raise BundleAbort("the return cannot be read")
         if not self.reads:
             self._abort(
                 "none of the files is an SSDA903 table (no header row with CHILD and DECOM, ETHNIC, ...)"
