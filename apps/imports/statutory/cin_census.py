@@ -624,8 +624,12 @@ class CinCensus:
                 self.left_out += under
             return
         rid = record_id(child, "", start)
-        if not self._first("referrals", rid, el, "CINreferralDate", "referral"):
-            self.left_out += under
+        if not self._first("referrals", rid, el, "CINreferralDate", "referral", _iso(start)):
+            if under:
+                self._warn(
+                    el, "CINreferralDate", "", f"nor its {under} record(s) (they belong to the referral)"
+                )
+                self.left_out += under
             return
         t.add(
             "referrals",
@@ -679,7 +683,7 @@ class CinCensus:
         if start is None:
             return
         aid = record_id(child, "A", start)
-        if not self._first("assessments", aid, el, "AssessmentActualStartDate", "assessment"):
+        if not self._first("assessments", aid, el, "AssessmentActualStartDate", "assessment", _iso(start)):
             return
         end = self._end(f, "AssessmentAuthorisationDate", start, "AssessmentActualStartDate")
         t.add(
@@ -708,7 +712,7 @@ class CinCensus:
         if start is None:
             return
         pid = record_id(child, "P", start)
-        if not self._first("cin_plans", pid, el, "CINPlanStartDate", "CIN plan"):
+        if not self._first("cin_plans", pid, el, "CINPlanStartDate", "CIN plan", _iso(start)):
             return
         t.add(
             "cin_plans",
@@ -740,7 +744,7 @@ class CinCensus:
         if start is None:
             return
         sid = record_id(child, "S", start)
-        if not self._first("s47_enquiries", sid, el, "S47ActualStartDate", "S47 enquiry"):
+        if not self._first("s47_enquiries", sid, el, "S47ActualStartDate", "S47 enquiry", _iso(start)):
             return
         t.add(
             "s47_enquiries",
@@ -784,7 +788,7 @@ class CinCensus:
         if start is None:
             return
         pid = record_id(child, "C", start)
-        if not self._first("cp_plans", pid, el, "CPPstartDate", "CP plan"):
+        if not self._first("cp_plans", pid, el, "CPPstartDate", "CP plan", _iso(start)):
             return
         cp_starts.add(start)
         t.add(
