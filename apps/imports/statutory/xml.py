@@ -180,7 +180,8 @@ def find_schema(pattern: str) -> Path | None:
 def _load_schema(path: str, mtime: float) -> etree.XMLSchema:
     data = Path(path).read_bytes()
     check_prolog(data)
-    return etree.XMLSchema(etree.fromstring(data, safe_parser()))
+    # base_url: an xs:include or xs:import beside the XSD is found there (never over the network).
+    return etree.XMLSchema(etree.fromstring(data, safe_parser(), base_url=path))
 
 
 def load_schema(path: Path) -> etree.XMLSchema:
