@@ -63,6 +63,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
 from apps.core.choices import Ethnicity
 from apps.frontdoor.choices import ClosureReason, PrimaryNeed, ReferralSource
@@ -190,7 +191,7 @@ class CinCensus:
             )
         return t
 
-    def _abort(self, reason: str, line: int | None = None):
+    def _abort(self, reason: str, line: int | None = None) -> NoReturn:
         self.report.add(self.fn, line, "", "", reason)
         raise BundleAbort(reason)
 
