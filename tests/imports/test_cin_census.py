@@ -576,3 +576,27 @@ def test_the_command_imports_a_census_and_exits_non_zero_when_refused(tmp_path, 
     with pytest.raises(CommandError, match="blocking error"):
         call_command("import_statutory", "--format", "cin_census", str(bad))
     assert "declares a DOCTYPE" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("prefix", "encoding"),
+    [
+        ("", "utf-16"),  # UTF-16 with its byte-order mark: the DOCTYPE is not plain ASCII bytes
+        ("", "utf-16-le"),  # and without one
+        ("<!-- a comment first --><?pi x?>\n", "utf-8"),  # comments and PIs before it are passed over
+        ("\ufeff", "utf-8"),  # a UTF-8 byte-order mark
+    ],
+)
+def test_a_doctype_is_found_whatever_comes_before_it_and_in_any_encoding(tmp_path, la, prefix, encoding):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-4711", encoding="utf-8")
+    body = f'<!DOCTYPE Message [ <!ENTITY s SYSTEM "file://{secret}"> ]><Message><Children>&s;</Children></Message>'
+    declaration = f'<?xml version="1.0" encoding="{encoding.upper()}"?>' if encoding != "utf-8" else ""
+    path = tmp_path / "census.xml"
+    path.write_bytes((declaration + prefix + body).encode(encoding))
+    before = table_counts()
+    run = run_import([path])
+    assert run.status == ImportStatus.FAILED
+    assert table_counts() == before
+    assert "declares a DOCTYPE" in run.errors[0]["reason"]
+    assert "TOP-SECRET" not in str(run.errors) + str(run.warnings)
