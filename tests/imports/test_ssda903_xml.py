@@ -221,3 +221,21 @@ def test_the_xml_and_a_csv_header_are_two_header_tables(tmp_path, la, settings):
     assert run.status == ImportStatus.FAILED
     assert table_counts() == before
     assert any("a second header table (the first is header.csv)" in e["reason"] for e in run.errors)
+
+
+def test_a_problem_the_bundle_validation_finds_is_reported_on_the_xml_element(tmp_path, la, settings):
+    """A date of birth after the day of the import passes the 903 reading and is refused by the bundle's own
+    validation: it blocks, and the report names the XML file, the HEADER's line and its DOB element."""
+    settings.STATUTORY_SCHEMA_DIR = ""
+    path = tmp_path / "r.xml"
+    path.write_text(
+        return_xml(child_xml("F1", episode_xml("01/04/2017")), child_xml("F2", dob="01/01/2099")),
+        encoding="utf-8",
+    )
+    before = table_counts()
+    run = run_import([path])
+    assert run.status == ImportStatus.FAILED
+    assert table_counts() == before
+    assert [(e["file"], e["row"], e["column"], e["value"]) for e in run.errors] == [
+        ("r.xml", 8, "CHILD[2]/HEADER/DOB", "2099-01-01")
+    ]
