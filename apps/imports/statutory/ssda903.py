@@ -63,7 +63,9 @@ from apps.core.choices import Ethnicity
 from ..bundle.errors import BundleAbort, BundleReport
 from ..bundle.reader import CsvReadError, _CappedStream, read_csv
 from ..bundle.spec import ID_RE
+from . import ssda903_xml
 from .base import Translation
+from .xml import XmlRefused, find_schema, load_schema, local, looks_like_xml, read_xml, schema_errors
 
 Progress = Callable[[str, int, int, int], None]  # file, rows read, bytes read, bytes in the file
 PROGRESS_EVERY = 5000
@@ -374,6 +376,12 @@ class Read:
     rows: list[tuple[int, dict]] = field(default_factory=list)
     seen: int = 0
     left_out: int = 0
+    # The XML form holds every table in one file: its counts are kept per table ("file.xml: episodes").
+    label: str = ""
+
+    @property
+    def counted_as(self) -> str:
+        return self.label or self.file
 
 
 def collection_year_end(d: date) -> date:
@@ -411,13 +419,20 @@ class Ssda903:
         self.progress = progress
         self.reads: dict[str, Read] = {}
         self._db_children: set[str] | None = None
+        # The XML form: a row's "line" is its record's number; where each record is (line, path, child path).
+        self._places: dict[str, list[tuple[int | None, str, str]]] = {}
 
     # == files ===============================================================================================
 
     def translate(self, paths: Iterable[str | Path]) -> Translation:
         files = self._files(paths)
         for path in files:
-            self._read_file(path)
+            if looks_like_xml(path):
+                self._read_xml(path)
+            else:
+                self._read_file(path)
+        if not self.reads and not self.report.ok:
+            raise BundleAbort("the return cannot be read")
         if not self.reads:
             self._abort(
                 "none of the files is an SSDA903 table (no header row with CHILD and DECOM, ETHNIC, ...)"
@@ -425,7 +440,7 @@ class Ssda903:
         if not self.report.ok:
             raise BundleAbort("the return cannot be read")
         for r in self.reads.values():
-            self.report.count(r.file, rows=r.seen)
+            self.report.count(r.counted_as, rows=r.seen)
             if not r.table.held:
                 self.report.warn(
                     r.file, None, "", "", f"{r.seen} row(s) checked and not stored: {r.table.doc}"
@@ -433,7 +448,8 @@ class Ssda903:
         t = Translation()
         self._translate(t)
         for r in self.reads.values():
-            self.report.counts[r.file]["left_out"] = r.left_out
+            self.report.counts[r.counted_as]["left_out"] = r.left_out
+        self._place_xml_records(t)
         return t
 
     def _abort(self, reason: str) -> None:
@@ -450,10 +466,10 @@ class Ssda903:
                 for child in sorted(p.iterdir()):
                     if child.is_symlink():
                         self.report.add(child.name, None, "", "", "a symbolic link; refused")
-                    elif child.is_file() and child.suffix.lower() == ".csv":
+                    elif child.is_file() and child.suffix.lower() in (".csv", ".xml"):
                         out.append(child)
                     elif child.is_file():
-                        self.report.warn(child.name, None, "", "", "not a .csv file; not read")
+                        self.report.warn(child.name, None, "", "", "not a .csv or .xml file; not read")
             elif p.is_file():
                 out.append(p)
             else:
@@ -461,7 +477,7 @@ class Ssda903:
         if not self.report.ok:
             raise BundleAbort("unreadable paths")
         if not out:
-            self._abort("no .csv files to read")
+            self._abort("no .csv or .xml files to read")
         return out
 
     def _read_file(self, path: Path) -> None:
@@ -542,6 +558,14 @@ class Ssda903:
         if len(set(names)) != len(names):
             twice = sorted({n for n in names if names.count(n) > 1})
             self.report.add(fn, line, twice[0], twice[0], "column appears twice in the header")
+        self._column_warnings(fn, line, table, names)
+        if not self.report.ok and any(e.file == fn for e in self.report.errors):
+            return None
+        read = Read(table, fn)
+        self.reads[table.name] = read
+        return read
+
+    def _column_warnings(self, fn: str, line: int | None, table: Table, names: list[str]) -> None:
         unknown = [h for h in names if table.col(h) is None]
         if unknown:
             self.report.warn(
@@ -560,11 +584,145 @@ class Ssda903:
                 ", ".join(not_stored),
                 "checked and not stored: the record model has no field for these columns",
             )
-        if not self.report.ok and any(e.file == fn for e in self.report.errors):
-            return None
-        read = Read(table, fn)
-        self.reads[table.name] = read
-        return read
+
+    # == the XML form ========================================================================================
+
+    def _read_xml(self, path: Path) -> None:
+        """The XML form, checked against the 903 XSD when STATUTORY_SCHEMA_DIR has one, regrouped into the CSV
+        tables' rows (ssda903_xml) and read by the same `_row` as a CSV file."""
+        fn = path.name
+        try:
+            tree = read_xml(path)
+        except XmlRefused as e:
+            self.report.add(fn, e.line, "", "", e.reason)
+            return
+        root = tree.getroot()
+        name = local(root.tag)
+        if name == "Message":
+            self.report.add(
+                fn,
+                1,
+                "",
+                "",
+                "this is a CIN census XML, not an SSDA903 return; import it with --format cin_census",
+            )
+            return
+        if name != "EXPSSDA903":
+            self.report.add(
+                fn,
+                root.sourceline,
+                "",
+                "",
+                f"not an SSDA903 XML return: the root element is <{name}>, not <EXPSSDA903>",
+            )
+            return
+        xsd = find_schema("*CLA.xsd")
+        if xsd is None:
+            self.report.warn(
+                fn,
+                None,
+                "",
+                "",
+                "no SSDA903 XSD in STATUTORY_SCHEMA_DIR (a file named *CLA.xsd); checked by the importer's own "
+                "rules only",
+            )
+        else:
+            try:
+                errors = schema_errors(tree, load_schema(xsd))
+            except XmlRefused as e:
+                self.report.add(fn, None, "", "", e.reason)
+                return
+            for line, where, message in errors:
+                self.report.add(fn, line, where, "", f"breaks the SSDA903 schema ({xsd.name}): {message}")
+            if errors:
+                return
+        if self.progress:
+            self.progress(fn, 0, 0, path.stat().st_size)
+        reads: dict[str, Read] = {}
+        names_of: dict[str, list[str]] = {}
+        for table in ssda903_xml.ALWAYS:
+            reads[table] = Read(BY_TABLE[table], fn, label=f"{fn}: {table}")
+        places = self._places.setdefault(fn, [])
+        unread: dict[str, ssda903_xml.Unread] = {}
+        counted: dict[str, int] = {}
+        children = 0
+        for row in ssda903_xml.rows(root):
+            if isinstance(row, ssda903_xml.Unread):
+                if row.name not in unread:
+                    unread[row.name] = row
+                counted[row.name] = counted.get(row.name, 0) + 1
+                continue
+            read = reads.get(row.table)
+            if read is None:
+                read = reads[row.table] = Read(BY_TABLE[row.table], fn, label=f"{fn}: {row.table}")
+            names_of.setdefault(row.table, row.names)
+            places.append((row.line, row.path, row.child_path))
+            read.seen += 1
+            children += row.table == "header"
+            self._row(read, row.names, len(places), row.values)
+        for table, read in reads.items():
+            if table in self.reads:
+                self.report.add(
+                    fn,
+                    None,
+                    "",
+                    "",
+                    f"a second {table} table (the first is {self.reads[table].file}); give the return once",
+                )
+                continue
+            self.reads[table] = read
+            # The header's DOB is copied into the tables that carry one in the CSV set: not the XML's own.
+            names = [n for n in names_of.get(table, ()) if table == "header" or n != "DOB"]
+            self._column_warnings(fn, None, read.table, names)
+        for name, u in unread.items():
+            self.report.warn(
+                fn,
+                u.line,
+                u.path,
+                "",
+                f"{name}: {counted[name]} element(s) not read: not an element of the 903",
+            )
+        if self.progress:
+            size = path.stat().st_size
+            self.progress(fn, children, size, size)
+
+    def _place(self, fn: str, line: int) -> str:
+        """Where a row is, for a message: its line in a CSV file, its element in the XML form."""
+        places = self._places.get(fn)
+        if places is None:
+            return f"line {line}"
+        at, path, _ = places[line - 1]
+        return f"{path} (line {at})"
+
+    def _place_xml_records(self, t: Translation) -> None:
+        """Point every warning and error on the XML form's records, and every translated row's origin, at the
+        record's line and the element's path (CHILD[3]/EPISODE[2]/DEC) instead of the record's number."""
+        if not self._places:
+            return
+
+        def where(fn: str, row: int | None, column: str) -> tuple[int | None, str]:
+            places = self._places.get(fn)
+            if places is None or row is None or not 1 <= row <= len(places):
+                return row, column
+            at, path, child_path = places[row - 1]
+            if column == "CHILD":
+                return at, child_path
+            return at, f"{path}/{ssda903_xml.XML_NAME.get(column, column)}" if column else path
+
+        def moved(problems):
+            out = []
+            for e in problems:
+                line, column = where(e.file, e.row, e.column)
+                out.append(type(e)(e.file, line, column, e.value, e.reason))
+            return out
+
+        self.report.warnings = moved(self.report.warnings)
+        self.report.errors = moved(self.report.errors)
+        for table in t.tables.values():
+            for i, (fn, row, columns) in enumerate(table.origins):
+                if fn in self._places:
+                    line, _ = where(fn, row, "")
+                    table.origins[i] = (fn, line, {k: where(fn, row, v)[1] for k, v in columns.items()})
 
     def _row(self, read: Read, names: list[str], line: int, values: list[str]) -> None:
         table, fn = read.table, read.file
@@ -655,7 +813,7 @@ class Ssda903:
                     line,
                     "CHILD",
                     row["CHILD"],
-                    f"row not imported: {what} (first on line {first[k]})",
+                    f"row not imported: {what} (first on {self._place(r.file, first[k])})",
                 )
                 r.left_out += 1
                 continue

@@ -1,4 +1,4 @@
-"""python manage.py import_statutory --format ssda903 PATH... [--dry-run] [--year YYYY]"""
+"""python manage.py import_statutory --format {ssda903,cin_census} PATH... [--dry-run] [--year YYYY]"""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -24,7 +24,8 @@ class Command(BaseCommand):
             "--year",
             type=int,
             help="the collection year, by the year its 31 March falls in (2018 for 2017/18); read from the "
-            "latest episode start when not given",
+            "latest episode start (903) or the census's reference date (CIN census, whose XSD it chooses) "
+            "when not given",
         )
 
     def handle(self, *args, fmt, paths, dry_run, year=None, **options):
