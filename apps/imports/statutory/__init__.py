@@ -5,6 +5,7 @@ FORMATS is what `import_statutory --format` offers; Annex A and the CIN census a
 classes with the same shape (`format`, `label`, `__init__(report, year=, progress=)`, `translate(paths)`).
 """
 
+from .annex_a import AnnexA
 from .ssda903 import Ssda903
 
-FORMATS = {cls.format: cls for cls in (Ssda903,)}
+FORMATS = {cls.format: cls for cls in (Ssda903, AnnexA)}
