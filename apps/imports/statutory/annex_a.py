@@ -622,7 +622,7 @@ class AnnexA:
         path = self._path(paths)
         self._check_file(path)
         self._read_workbook(path)
-        if not self.sheets:
+        if not self.sheets and self.report.ok:
             self._abort(
                 "no Annex A list in the workbook (no sheet named List 1 .. List 11, or titled so, with a "
                 "header row holding Child Unique ID and the list's columns)"
@@ -808,10 +808,14 @@ class AnnexA:
         for row in top[at + 1 :]:
             line += 1
             self._row(sheet, plan, line, row)
+        told = 0
         for row in rows:
             line += 1
             self._row(sheet, plan, line, row)
-            if self.progress and sheet.seen % PROGRESS_EVERY == 0 and sheet.seen:
+            if self.progress and sheet.seen - told >= PROGRESS_EVERY:
+                told = sheet.seen
+                # Rows read of the rows the sheet declares, as a share of its XML: read-only openpyxl does
+                # not say how many bytes it has parsed.
                 done = int(size * line / declared_rows) if declared_rows else 0
                 self.progress(title, sheet.seen, min(done, size), size)
         if self.progress:
