@@ -518,12 +518,23 @@ def parse_child_id(value) -> str:
     return text
 
 
+_EDGE = frozenset(" \t\r\n\xa0")
+
+
 def is_blank(value) -> bool:
+    """None, spaces, or an Excel error or 'N/A' (a formula that found nothing)."""
     if value is None:
         return True
     if isinstance(value, str):
-        s = value.strip()
-        return not s or s.casefold() in EXCEL_ERRORS
+        if not value:
+            return True
+        first = value[0]
+        # The common case decided without stripping: text that neither starts like an error nor has
+        # spaces at an end.
+        if first in "#nN" or first in _EDGE or value[-1] in _EDGE:
+            s = value.strip()
+            return not s or s.casefold() in EXCEL_ERRORS
+        return False
     return False
 
 
@@ -595,7 +606,7 @@ def _iso(d: date | None) -> str:
 
 
 def _compact(d: date) -> str:
-    return d.strftime("%Y%m%d")
+    return d.isoformat().replace("-", "")
 
 
 class AnnexA:
@@ -872,36 +883,44 @@ class AnnexA:
         return plan
 
     def _row(self, sheet: Sheet, plan: list[tuple[int, Field]], line: int, values: tuple) -> None:
-        if all(is_blank(v) for v in values):
+        n = len(values)
+        first = plan[0][0] if plan else 0
+        # Nearly every row has its child ID (or the adopter's): only a row without one can be empty.
+        if (first >= n or values[first] is None) and all(is_blank(v) for v in values):
             return  # an empty row (a formatted but unused row at the bottom of a sheet)
         sheet.seen += 1
         spec = sheet.spec
         if not spec.held:
             return
         title = sheet.title
+        needs = spec.needs
+        headers = sheet.headers
         row: dict = {}
-        n = len(values)
         for i, f in plan:
             raw = values[i] if i < n else None
-            header = sheet.headers[f.key]
-            if is_blank(raw):
-                if f.key in spec.needs:
+            key = f.key
+            if raw is None or (raw.__class__ is str and is_blank(raw)):
+                if key in needs:
                     self.report.warn(
-                        title, line, header, _shown(raw or ""), "row not imported: required value is blank"
+                        title,
+                        line,
+                        headers[key],
+                        _shown(raw or ""),
+                        "row not imported: required value is blank",
                     )
                     sheet.left_out += 1
                     return
-                row[f.key] = None
+                row[key] = None
                 continue
             try:
-                row[f.key] = self._cell(f, raw, title, line, header)
+                row[key] = self._cell(f, raw, title, line, headers[key])
             except Bad as e:
-                if f.key in spec.needs:
-                    self.report.warn(title, line, header, _shown(raw), f"row not imported: {e}")
+                if key in needs:
+                    self.report.warn(title, line, headers[key], _shown(raw), f"row not imported: {e}")
                     sheet.left_out += 1
                     return
-                self.report.warn(title, line, header, _shown(raw), f"value stored blank: {e}")
-                row[f.key] = None
+                self.report.warn(title, line, headers[key], _shown(raw), f"value stored blank: {e}")
+                row[key] = None
         sheet.rows.append((line, row))
 
     def _cell(self, f: Field, raw, title: str, line: int, header: str):
@@ -958,13 +977,15 @@ class AnnexA:
         rows = self.out.setdefault(table, {})
         hit = rows.get(rid)
         if hit is None:
-            rows[rid] = Row(dict(values), set(values), sheet.title, line, dict(columns))
+            # `values` is the caller's own new dict; `columns` is shared by a list's rows (never changed
+            # in place: a merge below copies it first).
+            rows[rid] = Row(values, set(values), sheet.title, line, columns)
             return
         for k, v in values.items():
             if v and not hit.values.get(k):
                 hit.values[k] = v
-                if hit.sheet == sheet.title and k in columns:
-                    hit.columns[k] = columns[k]
+                if hit.sheet == sheet.title and k in columns and hit.columns.get(k) != columns[k]:
+                    hit.columns = {**hit.columns, k: columns[k]}
             hit.covered.add(k)
 
     def _cols(self, sheet: Sheet, mapping: dict[str, str]) -> dict[str, str]:
@@ -1070,6 +1091,7 @@ class AnnexA:
             "uasc": "uasc",
         }
         rows = self.out.setdefault("children", {})
+        where: dict[str, dict[str, tuple[str, int]]] = {}  # child -> column -> the sheet and row it came from
         for _, sheet in sorted(self.sheets.items()):
             if not sheet.spec.held:
                 continue
@@ -1090,22 +1112,26 @@ class AnnexA:
                 hit = rows.get(child)
                 if hit is None:
                     rows[child] = Row(values, set(values), sheet.title, line, columns)
+                    where[child] = dict.fromkeys(values, (sheet.title, line))
                     continue
+                given = where[child]
                 for col, v in values.items():
                     old = hit.values.get(col)
                     if not old:
                         hit.values[col] = v
                         hit.covered.add(col)
+                        given[col] = (sheet.title, line)
                         if hit.sheet == sheet.title:
                             hit.columns[col] = columns[col]
                     elif old != v:
+                        first_sheet, first_line = given[col]
                         self.report.warn(
                             sheet.title,
                             line,
                             columns[col],
                             _dmy(v),
-                            f"differs from {_dmy(old)!r} given for child {child} on {hit.sheet} row "
-                            f"{hit.line}; the first is kept",
+                            f"differs from {_dmy(old)!r} given for child {child} on {first_sheet} row "
+                            f"{first_line}; the first is kept",
                         )
 
     # -- the lists -------------------------------------------------------------------------------------------

@@ -37,6 +37,9 @@ def unprefixed(text: str) -> str:
     return _PREFIX.sub("", text, count=1)
 
 
+CACHE_SIZE = 20_000
+
+
 class NotACode(Exception):
     """The value is none of the list's options."""
 
@@ -52,8 +55,23 @@ class Codes:
     tokens: frozenset[str] = frozenset()  # codes a leading token may name (upper case)
     labels: dict[str, str] = field(default_factory=dict)  # code -> wording, for messages
     yes_no_lead: bool = False  # "Yes if the section 47 ..." leads with its answer
+    # A list's values repeat row after row: each distinct text is matched once (up to CACHE_SIZE texts).
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def lookup(self, text: str) -> tuple[str, bool]:
+        hit = self._cache.get(text)
+        if hit is None:
+            try:
+                hit = self._match(text)
+            except NotACode as e:
+                hit = e
+            if len(self._cache) < CACHE_SIZE:
+                self._cache[text] = hit
+        if isinstance(hit, NotACode):
+            raise hit
+        return hit
+
+    def _match(self, text: str) -> tuple[str, bool]:
         s = norm(text)
         p = unprefixed(s)
         for t in (s, p):
