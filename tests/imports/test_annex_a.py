@@ -911,3 +911,47 @@ def test_the_liia_samples_bad_values_are_reported_with_sheet_row_and_column(la):
     assert not {w for w in warnings_at(run, "List 1") if w[0] == lists[1][1] + 1 + i}
     # '#N/A' team and worker names on List 6 are blanks, not values.
     assert not [w for w in run.warnings if w["value"] == "#N/A"]
+
+
+def test_a_later_placement_is_a_new_episode_and_the_stored_one_is_reported(tmp_path, la):
+    header = [
+        *PERSON,
+        "Date Started to be Looked After",
+        "Child's Legal Status",
+        "Start Date of Most Recent Placement",
+    ]
+    header += ["Placement Type"]
+
+    def book(name, placed, place):
+        row = ["Q1", "a) Male", "a) WBRI", d(2015, 1, 1), 5, d(2020, 1, 1), "C2: FCO", placed, place]
+        return workbook(tmp_path / name, {"List 8": [header, row]})
+
+    run_import(book("a.xlsx", d(2020, 6, 1), "f) U6: Foster placement - not FFA"))
+    run = run_import(book("b.xlsx", d(2020, 8, 1), "p) K2: Children's Homes"))
+    assert run.status == ImportStatus.SUCCEEDED, run.errors
+    assert list(
+        CareEpisode.objects.order_by("start_date").values_list(
+            "episode_id", "rne", "end_date", "placement_type"
+        )
+    ) == [
+        ("Q1-20200101", "S", date(2020, 8, 1), ""),  # updated: it now ends where the new placement begins
+        ("Q1-20200601", "P", None, "U6"),  # kept as stored, and reported
+        ("Q1-20200801", "P", None, "K2"),
+    ]
+    [w] = [w for w in run.warnings if w["reason"].startswith("kept as stored")]
+    assert (w["file"], w["row"], w["column"], w["value"]) == (
+        "List 8",
+        2,
+        "Date Started to be Looked After",
+        "01/01/2020",
+    )
+    assert "episode Q1-20200601 (01/06/2020, open)" in w["reason"]
+
+
+def test_a_dry_run_reports_and_writes_nothing(tmp_path, la):
+    path = two_lists(tmp_path, "a.xlsx", source="e) 2A: Schools", ethnicity="a) WBRI", with_list_6=True)
+    before = table_counts()
+    run = run_import(path, dry_run=True)
+    assert run.status == ImportStatus.VALIDATED, run.errors
+    assert table_counts() == before
+    assert run.counts["referrals.csv"] == {"rows": 1, "created": 1, "updated": 0, "unchanged": 0}

@@ -51,8 +51,10 @@ Mapping (list -> bundle):
                       Type, Provider, postcode, Placement Location (In/Out) -> placement_inside_la. cla_reviews:
                       Date of Latest Statutory Review (CHILD-RYYYYMMDD, as the 903); visits: Date of Last Social
                       Work Visit (kind cla); health_assessments: Date of Last Health Assessment (initial when
-                      within 20 working days... taken as 28 days of the period's start, else review), Date of
-                      Last Dental Check (dental)
+                      within 28 days of the period's start: the initial assessment is due within 20 working
+                      days of entering care; else review), Date of Last Dental Check (dental). A stored
+                      episode in one of the periods that the workbook does not give (an earlier workbook's
+                      placement) is kept and reported: an import never deletes.
   9 Care leavers      care_leavers: one status per child at the workbook's date (the latest date in the
                       workbook not after the import day: the lists are drawn up just before the inspection);
                       Eligibility Category, LA in Touch, Latest Date of Contact (2024), Type and Suitability
@@ -1449,9 +1451,11 @@ class AnnexA:
             lambda r: (r["child"], r["date"]),
             "the child already has a period of care starting on this date",
         )
+        periods: list[tuple[int, dict]] = []
         for line, row in rows:
             if not self._ordered(sheet, line, row, "end"):
                 continue
+            periods.append((line, row))
             child, start, end = row["child"], row["date"], row.get("end")
             changes: dict[date, set[str]] = {start: set()}
             for key, what in (("ls_start", "L"), ("pl_start", "P")):
@@ -1521,6 +1525,9 @@ class AnnexA:
                         values[col] = (row.get(key) or "") if pl_known else ""
                         cols[col] = h[key]
                 self._put("care_episodes", eid, values, sheet, line, cols)
+        self._against_stored(sheet, periods)
+        for line, row in periods:
+            child, start, end = row["child"], row["date"], row.get("end")
             if row.get("rec") and end is None:
                 self.report.warn(
                     sheet.title, line, h["rec"], row["rec"], "not stored: a reason ceased with no Date Ceased"
@@ -1574,6 +1581,40 @@ class AnnexA:
                     {k: h[key] for k in ("health_assessment_id", "kind", "completed_date")}
                     | {"child_id": h["child"]},
                 )
+
+    def _against_stored(self, sheet: Sheet, periods: list[tuple[int, dict]]) -> None:
+        """Report (not change) a stored episode this workbook does not give that falls in one of its
+        periods of care: an upsert never deletes, so an episode from an earlier workbook whose placement
+        has since changed stays beside the new ones."""
+        from apps.care.models import CareEpisode
+
+        if not periods or not CareEpisode.objects.exists():
+            return
+        ours = set(self.out.get("care_episodes", {}))
+        children = {row["child"] for _, row in periods}
+        stored: dict[str, list[tuple[str, date, date | None]]] = {}
+        ids = sorted(children)
+        for i in range(0, len(ids), 2000):
+            rows = CareEpisode.objects.filter(child__child_id__in=ids[i : i + 2000]).order_by()
+            for episode_id, child, start, end in rows.values_list(
+                "episode_id", "child__child_id", "start_date", "end_date"
+            ):
+                if episode_id not in ours:
+                    stored.setdefault(child, []).append((episode_id, start, end))
+        for line, row in periods:
+            start, end = row["date"], row.get("end") or date.max
+            for episode_id, s_start, s_end in stored.get(row["child"], ()):
+                if s_start < end and start < (s_end or date.max):
+                    shown = f"{s_start:%d/%m/%Y}-{s_end:%d/%m/%Y}" if s_end else f"{s_start:%d/%m/%Y}, open"
+                    self.report.warn(
+                        sheet.title,
+                        line,
+                        sheet.headers["date"],
+                        f"{start:%d/%m/%Y}",
+                        f"kept as stored: episode {episode_id} ({shown}), from an earlier import and not in "
+                        "this workbook, falls in this period of care; an import never deletes, so remove or "
+                        "correct it at its source",
+                    )
 
     def _care_leavers(self, sheet: Sheet) -> None:
         h = sheet.headers
