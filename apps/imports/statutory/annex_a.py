@@ -87,6 +87,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import BinaryIO
 
 from django.conf import settings
 
@@ -633,8 +634,9 @@ class AnnexA:
 
     def translate(self, paths: Iterable[str | Path]) -> Translation:
         path = self._path(paths)
-        self._check_file(path)
-        self._read_workbook(path)
+        # One open file from the checks to the last row: what was checked is what is read.
+        with self._check_file(path) as f:
+            self._read_workbook(f)
         if not self.sheets and self.report.ok:
             self._abort(
                 "no Annex A list in the workbook (no sheet named List 1 .. List 11, or titled so, with a "
@@ -673,28 +675,38 @@ class AnnexA:
             self._abort("no such file")
         return p
 
-    def _check_file(self, path: Path) -> None:
-        """Refuse what is not a safe xlsx before openpyxl opens it: size, content, the zip's own claims."""
+    def _check_file(self, path: Path) -> BinaryIO:
+        """The file, open, once it is known to be a safe xlsx: its size, its content, and its zip's own
+        claims, all before openpyxl sees it."""
         try:
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         except OSError as e:
             self._abort(f"cannot open the file: {e.strerror}")
-        with open(fd, "rb") as f:
-            info = os.fstat(f.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                self._abort("not a regular file; refused")
-            limit = settings.ANNEX_A_MAX_BYTES
-            if info.st_size > limit:
-                self._abort(
-                    f"the file is {info.st_size:,} bytes, over the limit of {limit:,} (ANNEX_A_MAX_BYTES)"
-                )
-            if info.st_size == 0:
-                self._abort("an empty file, not an xlsx workbook")
-            why = sniff(f.read(512))
+        f = open(fd, "rb")  # noqa: SIM115 - returned open; the caller closes it
+        try:
+            self._check_open_file(f)
+        except BaseException:
+            f.close()
+            raise
+        return f
+
+    def _check_open_file(self, f: BinaryIO) -> None:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            self._abort("not a regular file; refused")
+        limit = settings.ANNEX_A_MAX_BYTES
+        if info.st_size > limit:
+            self._abort(
+                f"the file is {info.st_size:,} bytes, over the limit of {limit:,} (ANNEX_A_MAX_BYTES)"
+            )
+        if info.st_size == 0:
+            self._abort("an empty file, not an xlsx workbook")
+        why = sniff(f.read(512))
         if why:
             self._abort(why)
+        f.seek(0)
         try:
-            with zipfile.ZipFile(path) as z:
+            with zipfile.ZipFile(f) as z:
                 members = z.infolist()
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as e:
             self._abort(f"a damaged or truncated xlsx (its zip cannot be read: {e})")
@@ -719,10 +731,11 @@ class AnnexA:
                     f"(over {ratio_cap}, ANNEX_A_MAX_COMPRESSION_RATIO): a zip bomb, refused before reading"
                 )
         self._sizes = {m.filename: m.file_size for m in members}
+        f.seek(0)
 
     # == reading ============================================================================================
 
-    def _read_workbook(self, path: Path) -> None:
+    def _read_workbook(self, f: BinaryIO) -> None:
         import openpyxl
 
         try:
@@ -730,7 +743,7 @@ class AnnexA:
                 # openpyxl warns of workbook features it does not read (data validation, conditional
                 # formats); they do not matter to the lists' values.
                 warnings.simplefilter("ignore")
-                wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+                wb = openpyxl.load_workbook(f, read_only=True, data_only=True, keep_links=False)
         except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError, EOFError, TypeError) as e:
             self._abort(f"the workbook cannot be read: {e}")
         except Exception as e:  # an XML parse error from inside the zip, whichever parser openpyxl uses
