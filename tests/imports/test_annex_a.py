@@ -517,6 +517,28 @@ def test_each_list_fills_its_records(tmp_path, la):
     assert warnings_at(run, "List 6", "CIN plan(s) stored from the Case Status") == {
         (None, "Case Status", "c) Child in need plan")
     }
+    # Again: every record found by its made ID, nothing changed (a review conference, which has no S47,
+    # keeps its stored blank link).
+    before = table_counts()
+    again = run_import(path)
+    assert table_counts() == before
+    assert all(c["created"] == c["updated"] == 0 for n, c in again.counts.items() if n.endswith(".csv"))
+
+
+def test_a_workbook_without_any_gender_column_stores_u_or_keeps_the_stored_sex(tmp_path, la):
+    header = ["Child Unique ID", "Date of Contact", "Contact Source"]
+    path = workbook(
+        tmp_path / "a.xlsx",
+        {"List 1": [header, ["G1", d(2020, 9, 1), "q) 6: Police"], ["G2", d(2020, 9, 1), None]]},
+    )
+    with mock.patch("apps.imports.derived.ensure_calendar"):
+        records_upsert(name="children", rows=[{"child_id": "G2", "sex": "F", "ethnicity": "WBRI"}])
+    run = run_import(path)
+    assert run.status == ImportStatus.SUCCEEDED, run.errors
+    assert sorted(Child.objects.values_list("child_id", "sex", "ethnicity")) == [
+        ("G1", "U", ""),
+        ("G2", "F", "WBRI"),
+    ]
 
 
 def test_a_period_of_care_is_held_as_the_903_would(tmp_path, la):

@@ -94,7 +94,7 @@ from typing import BinaryIO
 from django.conf import settings
 
 from ..bundle.errors import BundleAbort, BundleReport
-from ..bundle.spec import BY_NAME, ID_RE
+from ..bundle.spec import BY_NAME, ID_RE, REF_TARGETS
 from . import annex_a_codes as C
 from .base import Translation
 
@@ -1071,17 +1071,22 @@ class AnnexA:
                 )
                 continue
             steps[number](sheet)
+            sheet.rows = []  # translated: the typed rows are not needed again
         for name in (f.name for f in BY_NAME.values()):
-            rows = self.out.get(name)
+            rows = self.out.pop(name, None)
             if not rows:
                 continue
             columns = [
-                c.name for c in BY_NAME[name].columns if any(c.name in r.covered for r in rows.values())
+                c.name
+                for c in BY_NAME[name].columns
+                # A child always has a sex (required): given, stored, or U (_keep_stored).
+                if any(c.name in r.covered for r in rows.values()) or (name, c.name) == ("children", "sex")
             ]
             self._keep_stored(name, columns, rows)
             t.table(name, columns)
             for r in rows.values():
                 t.add(name, r.values, file=r.sheet, line=r.line, columns=r.columns)
+            del rows
 
     def _keep_stored(self, name: str, columns: list[str], rows: dict[str, Row]) -> None:
         """A declared column a record does not give keeps its stored value (so a later workbook without
@@ -1095,7 +1100,15 @@ class AnnexA:
         wanted = [rid for rid, r in rows.items() if any(c not in r.covered for c in columns)]
         if not wanted:
             return
-        fields = {c: spec.column(c).model_field for c in columns if spec.column(c).kind != "ref" and c != key}
+        fields = {}
+        for c in columns:
+            col = spec.column(c)
+            if c == key or c == "child_id":
+                continue  # every record gives its own ID and its child
+            # A reference is read back as the referenced record's own ID (s47_id -> s47__s47_id).
+            fields[c] = (
+                f"{col.model_field}__{REF_TARGETS[col.ref][1]}" if col.kind == "ref" else col.model_field
+            )
         model = apps.get_model(spec.model)
         for i in range(0, len(wanted), 2000):
             chunk = wanted[i : i + 2000]
