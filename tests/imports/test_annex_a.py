@@ -651,6 +651,7 @@ def test_a_list_without_the_column_it_needs_or_twice_blocks_and_writes_nothing(t
             ],
             "List_3 copy": [["List 3: Referral"], L3],
             "List 6": [[*L6, "CIN Start Date"]],
+            "List 7": [[*PERSON, "Child Protection Plan Start Date", "Allocated Team", "Allocated Team"]],
         },
     )
     run = run_import(path)
@@ -665,6 +666,8 @@ def test_a_list_without_the_column_it_needs_or_twice_blocks_and_writes_nothing(t
     assert reasons["List 1"] == "List 1 (Contacts) needs this column"
     assert "a second List 3 (the first is sheet 'List 3')" in reasons["List_3 copy"]
     assert "column appears twice" in reasons["List 6"]
+    # A column read past (the team's name) twice is only a warning.
+    assert warnings_at(run, "List 7", "column appears twice") == {(1, "Allocated Team", "Allocated Team")}
 
 
 def test_a_problem_the_bundle_validation_finds_is_reported_on_the_sheets_row(tmp_path, la):

@@ -878,7 +878,11 @@ class AnnexA:
                 unknown.append(text)
                 continue
             if f.key in seen:
-                self.report.add(title, line, text, text, f"column appears twice (as {seen[f.key]!r} too)")
+                if (f.stored and spec.held) or f.key in spec.needs:
+                    self.report.add(title, line, text, text, f"column appears twice (as {seen[f.key]!r} too)")
+                else:
+                    # Two "Allocated Team" columns: neither is read, so neither is ambiguous.
+                    self.report.warn(title, line, text, text, "column appears twice; not stored either way")
                 continue
             seen[f.key] = text
             sheet.headers[f.key] = text
