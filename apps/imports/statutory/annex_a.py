@@ -595,12 +595,12 @@ class Sheet:
     left_out: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
-    """A record being assembled: its bundle values, the columns it gives, where it came from."""
+    """A record being assembled: its bundle values (a column is there when the workbook gives it, blank
+    or not; one it lacks is absent and keeps its stored value), where it came from."""
 
     values: dict[str, str]
-    covered: set[str]
     sheet: str
     line: int
     columns: dict[str, str]
@@ -1014,14 +1014,15 @@ class AnnexA:
         if hit is None:
             # `values` is the caller's own new dict; `columns` is shared by a list's rows (never changed
             # in place: a merge below copies it first).
-            rows[rid] = Row(values, set(values), sheet.title, line, columns)
+            rows[rid] = Row(values, sheet.title, line, columns)
             return
         for k, v in values.items():
             if v and not hit.values.get(k):
                 hit.values[k] = v
                 if hit.sheet == sheet.title and k in columns and hit.columns.get(k) != columns[k]:
                     hit.columns = {**hit.columns, k: columns[k]}
-            hit.covered.add(k)
+            elif k not in hit.values:
+                hit.values[k] = v  # given blank
 
     def _cols(self, sheet: Sheet, mapping: dict[str, str]) -> dict[str, str]:
         """bundle column -> the sheet's header it came from (for the report)."""
@@ -1084,7 +1085,7 @@ class AnnexA:
                 c.name
                 for c in BY_NAME[name].columns
                 # A child always has a sex (required): given, stored, or U (_keep_stored).
-                if any(c.name in r.covered for r in rows.values()) or (name, c.name) == ("children", "sex")
+                if any(c.name in r.values for r in rows.values()) or (name, c.name) == ("children", "sex")
             ]
             self._keep_stored(name, columns, rows)
             t.table(name, columns)
@@ -1101,7 +1102,7 @@ class AnnexA:
         if len(spec.key) != 1 or spec.column(spec.key[0]).kind == "ref":
             return
         key = spec.key[0]
-        wanted = [rid for rid, r in rows.items() if any(c not in r.covered for c in columns)]
+        wanted = [rid for rid, r in rows.items() if any(c not in r.values for c in columns)]
         if not wanted:
             return
         fields = {}
@@ -1119,7 +1120,7 @@ class AnnexA:
             for rec in model.objects.filter(**{f"{key}__in": chunk}).values(key, *fields.values()).order_by():
                 r = rows[rec[key]]
                 for c, fname in fields.items():
-                    if c not in r.covered:
+                    if c not in r.values:
                         r.values[c] = _text(rec[fname])
         if name == "children":
             for r in rows.values():
@@ -1159,7 +1160,7 @@ class AnnexA:
                     columns[col] = sheet.headers[key]
                 hit = rows.get(child)
                 if hit is None:
-                    rows[child] = Row(values, set(values), sheet.title, line, columns)
+                    rows[child] = Row(values, sheet.title, line, columns)
                     where[child] = dict.fromkeys(values, (sheet.title, line))
                     continue
                 given = where[child]
@@ -1167,7 +1168,6 @@ class AnnexA:
                     old = hit.values.get(col)
                     if not old:
                         hit.values[col] = v
-                        hit.covered.add(col)
                         given[col] = (sheet.title, line)
                         if hit.sheet == sheet.title:
                             hit.columns[col] = columns[col]
