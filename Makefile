@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo serve test test-postgres lint check bench bench-postgres bench-pages bench-booklet clean-db
+.PHONY: install demo serve test test-postgres lint check bench bench-postgres bench-pages bench-booklet bench-imports clean-db
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,13 @@ bench-pages: install
 bench-booklet: install
 	DJANGO_DEBUG=0 DATABASE_URL=sqlite:///$(CURDIR)/var/bench-large.sqlite3 $(PY) manage.py bench_booklet
 	DJANGO_DEBUG=0 DATABASE_URL=sqlite:///$(CURDIR)/var/bench-large.sqlite3 $(PY) manage.py bench_booklet --as viewer
+
+## make bench-imports: a synthetic 100,000-row Annex A workbook imported into a fresh SQLite file under var/
+bench-imports: install
+	mkdir -p var
+	rm -f var/bench-imports.sqlite3 var/bench-imports.sqlite3-wal var/bench-imports.sqlite3-shm
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench-imports.sqlite3 $(PY) manage.py migrate -v0
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench-imports.sqlite3 $(PY) manage.py bench_imports --format annex_a --rows 100000
 
 clean-db:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -188,6 +188,12 @@ BOOKLET_RESTATEMENT_DELAY = env.int("BOOKLET_RESTATEMENT_DELAY", default=300)
 # byte is decompressed (zip-bomb guard).
 BUNDLE_MAX_BYTES = env.int("BUNDLE_MAX_BYTES", default=1024 * 1024 * 1024)
 BUNDLE_MAX_ENTRY_BYTES = env.int("BUNDLE_MAX_ENTRY_BYTES", default=512 * 1024 * 1024)
+# Annex A workbook guards (apps/imports/statutory/annex_a.py), checked before openpyxl opens the file: its
+# size, what its zip says it inflates to, and how far one large member is compressed (a real sheet's XML
+# compresses 5-30 times; a zip bomb thousands).
+ANNEX_A_MAX_BYTES = env.int("ANNEX_A_MAX_BYTES", default=100 * 1024 * 1024)
+ANNEX_A_MAX_UNCOMPRESSED_BYTES = env.int("ANNEX_A_MAX_UNCOMPRESSED_BYTES", default=1024 * 1024 * 1024)
+ANNEX_A_MAX_COMPRESSION_RATIO = env.int("ANNEX_A_MAX_COMPRESSION_RATIO", default=200)
 
 # Statutory XML returns (CIN census, SSDA903 XML): the largest file read (it is parsed whole), and where the
 # DfE's published XSDs are found (one or more folders, separated by ':'; never copied into the repository).
