@@ -189,6 +189,18 @@ BOOKLET_RESTATEMENT_DELAY = env.int("BOOKLET_RESTATEMENT_DELAY", default=300)
 BUNDLE_MAX_BYTES = env.int("BUNDLE_MAX_BYTES", default=1024 * 1024 * 1024)
 BUNDLE_MAX_ENTRY_BYTES = env.int("BUNDLE_MAX_ENTRY_BYTES", default=512 * 1024 * 1024)
 
+# Imports uploaded in the browser (/imports/new/): at most this many bytes an upload (every file together),
+# kept until confirmed or discarded in a private folder that no URL serves (outside STATIC_ROOT and any
+# media root), and discarded when left unconfirmed this many days (manage.py purge_uploads, daily task).
+IMPORT_UPLOAD_MAX_BYTES = env.int("IMPORT_UPLOAD_MAX_BYTES", default=100 * 1000 * 1000)
+IMPORT_UPLOAD_DIR = Path(env("IMPORT_UPLOAD_DIR", default=str(BASE_DIR / "var" / "uploads")))
+IMPORT_UPLOAD_KEEP_DAYS = env.int("IMPORT_UPLOAD_KEEP_DAYS", default=7)
+# An uploaded file larger than this goes to a temporary file on disk as it arrives, not into memory; the
+# form's other fields (a few short values) stay under Django's default body limit.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o600
+
 # Celery: with no REDIS_URL every task runs in-process (the demo and tests); with one, tasks go to a worker.
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -1,0 +1,177 @@
+"""The import pages at /imports/: the history of every import run, one run's report (with Confirm / Discard
+for a browser upload awaiting confirmation, and its progress while it runs), and the upload form.
+
+Only those who may import (apps.accounts.access.may_import: analysts and admins) see them: anonymous users
+are sent to sign in, everyone else gets 403, before any run is looked up. A run's report quotes the values
+it refused, child IDs among them, so showing it is written to the access log like any child-level page."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.generic import TemplateView
+
+from apps.accounts import access
+from apps.accounts.models import AccessAction
+from apps.accounts.services import log_access, log_refusal
+from apps.core.views import ListView
+
+from . import selectors, sniff, uploads
+from .filtersets import ImportRunFilterSet
+from .forms import UploadForm
+from .models import ImportRun
+from .tables import ImportRunTable
+
+PROBLEMS_PER_PAGE = 50
+
+
+@method_decorator(never_cache, name="dispatch")
+class ImportersOnlyMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not access.may_import(request.user):
+            log_refusal(request, status=403, reason="imports are for analysts and administrators")
+            raise PermissionDenied("Imports are for analysts and administrators.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class HistoryView(ImportersOnlyMixin, ListView):
+    template_name = "imports/history.html"
+    filterset_class = ImportRunFilterSet
+    table_class = ImportRunTable
+    export_formats = ()
+
+    def get_queryset(self):
+        return selectors.import_history()
+
+
+def _page(items: list, number, per_page: int = PROBLEMS_PER_PAGE):
+    return Paginator(items or [], per_page).get_page(number)
+
+
+class RunView(ImportersOnlyMixin, TemplateView):
+    template_name = "imports/run.html"
+
+    def get(self, request, *args, **kwargs):
+        self.run = get_object_or_404(ImportRun.objects.select_related("started_by"), pk=kwargs["pk"])
+        response = super().get(request, *args, **kwargs)
+        shown = len(self.errors_page.object_list) + len(self.warnings_page.object_list)
+        log_access(request, action=AccessAction.DETAIL, what=f"import run {self.run.pk}", rows=shown)
+        return response
+
+    def get_context_data(self, **kwargs):
+        run = self.run
+        self.errors_page = _page(run.errors, self.request.GET.get("errors_page"))
+        self.warnings_page = _page(run.warnings, self.request.GET.get("warnings_page"))
+        return super().get_context_data(
+            run=run,
+            counts=selectors.run_counts(run),
+            progress=selectors.run_progress(run, now=timezone.now()),
+            errors_page=self.errors_page,
+            warnings_page=self.warnings_page,
+            errors_listed=len(run.errors or []),
+            warnings_listed=len(run.warnings or []),
+            format_label=uploads.format_label(run.kind) if run.is_upload else run.get_kind_display(),
+            **kwargs,
+        )
+
+
+class ProgressView(ImportersOnlyMixin, View):
+    """The run's progress as JSON, polled by static/js/import-progress.js while the run page is open."""
+
+    def get(self, request, pk):
+        run = get_object_or_404(ImportRun, pk=pk)
+        return JsonResponse(selectors.run_progress(run, now=timezone.now()))
+
+
+class ConfirmView(ImportersOnlyMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        run = get_object_or_404(ImportRun, pk=pk)
+        if uploads.upload_confirm(run=run, user=request.user):
+            messages.success(request, "Import confirmed: it is running. This page shows how far it has got.")
+        else:
+            run.refresh_from_db()
+            messages.error(
+                request,
+                f"This import cannot be confirmed: it is not awaiting confirmation (it is "
+                f"{run.get_status_display().lower()}).",
+            )
+        return redirect("imports:run", pk=run.pk)
+
+
+class DiscardView(ImportersOnlyMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        run = get_object_or_404(ImportRun, pk=pk)
+        if uploads.upload_discard(run=run, user=request.user):
+            messages.success(request, "Upload discarded: nothing was imported and its files are deleted.")
+        else:
+            run.refresh_from_db()
+            messages.error(
+                request,
+                f"This upload cannot be discarded: it is not awaiting confirmation (it is "
+                f"{run.get_status_display().lower()}).",
+            )
+        return redirect("imports:run", pk=run.pk)
+
+
+# The upload handlers must be set before anything reads the body, and the CSRF check reads it: so the check
+# is made inside the view (csrf_protect), once the size limit is the first handler.
+@method_decorator(csrf_exempt, name="dispatch")
+class NewView(ImportersOnlyMixin, View):
+    template_name = "imports/new.html"
+
+    def render_form(self, request, form, problems=(), status=200):
+        context = {
+            "form": form,
+            "problems": problems,
+            "formats": sniff.formats(),
+            "max_size": uploads.size_text(settings.IMPORT_UPLOAD_MAX_BYTES),
+        }
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request):
+        return csrf_protect(lambda r: self.render_form(r, UploadForm()))(request)
+
+    def post(self, request):
+        limit = uploads.UploadLimit(request, limit=settings.IMPORT_UPLOAD_MAX_BYTES)
+        request.upload_handlers.insert(0, limit)
+        return csrf_protect(lambda r: self._post(r, limit))(request)
+
+    def _post(self, request, limit):
+        if limit.exceeded:
+            for f in request.FILES.getlist("files"):
+                f.close()
+            return self.render_form(request, UploadForm(), [uploads.too_big_message(limit.sent)], status=413)
+        form = UploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_form(request, form, status=400)
+        try:
+            run = uploads.upload_store(
+                fmt=form.cleaned_data["format"],
+                files=form.cleaned_data["files"],
+                year=form.cleaned_data["year"],
+                user=request.user,
+            )
+        except uploads.UploadRefused as refused:
+            return self.render_form(request, form, refused.problems, status=400)
+        messages.success(
+            request,
+            "Uploaded. The files are checked first and nothing is written until you confirm; the report "
+            "is below once the check has finished.",
+        )
+        return redirect("imports:run", pk=run.pk)
