@@ -134,15 +134,20 @@ def _csv(text: str) -> Looks:
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
         return Looks("text", "blank lines only")
+    # The last line of the head may be cut short: only whole lines are read.
+    whole = lines if len(lines) < 2 else lines[:-1]
     try:
-        header = next(csv.reader([lines[0]]))
+        rows = list(csv.reader(whole[:20]))
     except csv.Error:
-        return Looks("text", "its first line is not a CSV row")
-    names = [h.strip() for h in header]
-    # A header row names at least two columns, every one of them; a sentence has no commas or blank ones.
-    if len(names) >= 2 and all(names):
-        return Looks("csv")
-    return Looks("text", "its first line does not name two or more columns")
+        return Looks("text", "its first lines are not CSV rows")
+    names = [h.strip() for h in rows[0]]
+    # A header row names at least two columns, every one of them, and the rows under it (if any) have as
+    # many values, at least one of them: a letter's first sentence may hold a comma, its next line will not.
+    if len(names) < 2 or not all(names):
+        return Looks("text", "its first line does not name two or more columns")
+    if len(rows) > 1 and not any(len(row) == len(names) for row in rows[1:]):
+        return Looks("text", "no row under its first line has as many values as it names columns")
+    return Looks("csv")
 
 
 # == what each format takes =====================================================================================

@@ -70,16 +70,16 @@ class UploadLimit(FileUploadHandler):
         super().__init__(request)
         self.limit = limit
         self.received = 0
-        self.content_length = 0
+        self.body_length = 0
         self.exceeded = False
 
     @property
     def sent(self) -> int:
         """At least how many bytes were sent (for the message)."""
-        return max(self.received, self.content_length - self.FRAMING, 0)
+        return max(self.received, self.body_length - self.FRAMING, 0)
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):  # noqa: N803
-        self.content_length = content_length or 0
+        self.body_length = content_length or 0
         if content_length and content_length > self.limit + self.FRAMING:
             self.exceeded = True
 

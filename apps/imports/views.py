@@ -153,6 +153,7 @@ class NewView(ImportersOnlyMixin, View):
         return csrf_protect(lambda r: self._post(r, limit))(request)
 
     def _post(self, request, limit):
+        request.FILES  # noqa: B018 - reads the body now, through the size limit, to know if it stopped
         if limit.exceeded:
             for f in request.FILES.getlist("files"):
                 f.close()
