@@ -51,6 +51,12 @@ class ImportRunTable(tables.Table):
     def value_rows(self, record):
         return record.rows_total
 
+    def render_error_count(self, value):
+        return f"{value:,}"
+
+    def render_warning_count(self, value):
+        return f"{value:,}"
+
     def render_source(self, value):
         # A long list of a return's files: the first part, the whole on the run's page.
         return value if len(value) <= 80 else f"{value[:77]}..."

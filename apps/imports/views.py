@@ -29,7 +29,7 @@ from apps.core.views import ListView
 from . import selectors, sniff, uploads
 from .filtersets import ImportRunFilterSet
 from .forms import UploadForm
-from .models import ImportRun
+from .models import ImportRun, ImportStatus
 from .tables import ImportRunTable
 
 PROBLEMS_PER_PAGE = 50
@@ -170,9 +170,16 @@ class NewView(ImportersOnlyMixin, View):
             )
         except uploads.UploadRefused as refused:
             return self.render_form(request, form, refused.problems, status=400)
-        messages.success(
-            request,
-            "Uploaded. The files are checked first and nothing is written until you confirm; the report "
-            "is below once the check has finished.",
-        )
+        # Without a worker (no REDIS_URL) the check has already run by now; with one it is under way.
+        run.refresh_from_db()
+        messages.success(request, UPLOADED.get(run.status, UPLOADED[ImportStatus.RUNNING]))
         return redirect("imports:run", pk=run.pk)
+
+
+UPLOADED = {
+    ImportStatus.RUNNING: "Uploaded. The files are being checked; nothing is written until you confirm. The "
+    "report is shown here once the check has finished.",
+    ImportStatus.AWAITING: "Uploaded and checked: nothing blocks. Read the report, then confirm the import or "
+    "discard it. Nothing has been written yet.",
+    ImportStatus.FAILED: "Uploaded and checked: the files have blocking errors, listed below. Nothing was written.",
+}
