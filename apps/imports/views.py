@@ -101,7 +101,8 @@ class ConfirmView(ImportersOnlyMixin, View):
     def post(self, request, pk):
         run = get_object_or_404(ImportRun, pk=pk)
         if uploads.upload_confirm(run=run, user=request.user):
-            messages.success(request, "Import confirmed: it is running. This page shows how far it has got.")
+            run.refresh_from_db()  # without a worker the import has already run by now
+            messages.success(request, CONFIRMED.get(run.status, CONFIRMED[ImportStatus.RUNNING]))
         else:
             run.refresh_from_db()
             messages.error(
@@ -175,6 +176,12 @@ class NewView(ImportersOnlyMixin, View):
         messages.success(request, UPLOADED.get(run.status, UPLOADED[ImportStatus.RUNNING]))
         return redirect("imports:run", pk=run.pk)
 
+
+CONFIRMED = {
+    ImportStatus.RUNNING: "Import confirmed: it is running. This page shows how far it has got.",
+    ImportStatus.SUCCEEDED: "Import confirmed and done: the records are written.",
+    ImportStatus.FAILED: "Import confirmed, but it failed: nothing was written (the errors are below).",
+}
 
 UPLOADED = {
     ImportStatus.RUNNING: "Uploaded. The files are being checked; nothing is written until you confirm. The "
