@@ -30,7 +30,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
@@ -50,53 +49,6 @@ class UploadRefused(ValueError):
     def __init__(self, problems: list[str]):
         super().__init__("; ".join(problems))
         self.problems = problems
-
-
-# == the size limit, while the request is read ==================================================================
-
-
-class UploadLimit(FileUploadHandler):
-    """The first upload handler of /imports/new/: stops reading files once their bytes pass `limit`, so an
-    oversized upload is neither kept in memory nor written anywhere. Django's own handlers after it keep
-    small files in memory and stream larger ones to a temporary file (FILE_UPLOAD_MAX_MEMORY_SIZE). A body
-    whose declared length already exceeds the limit is refused before any file is read. The rest of the
-    body is still read and dropped (not kept), so the browser gets the page saying why rather than a reset
-    connection."""
-
-    # The multipart framing around the files: a body this much over the limit cannot be within it.
-    FRAMING = 64 * 1024
-
-    def __init__(self, request=None, *, limit: int):
-        super().__init__(request)
-        self.limit = limit
-        self.received = 0
-        self.body_length = 0
-        self.exceeded = False
-
-    @property
-    def sent(self) -> int:
-        """At least how many bytes were sent (for the message)."""
-        return max(self.received, self.body_length - self.FRAMING, 0)
-
-    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):  # noqa: N803
-        self.body_length = content_length or 0
-        if content_length and content_length > self.limit + self.FRAMING:
-            self.exceeded = True
-
-    def new_file(self, *args, **kwargs):
-        super().new_file(*args, **kwargs)
-        if self.exceeded:
-            raise StopUpload(connection_reset=False)
-
-    def receive_data_chunk(self, raw_data, start):
-        self.received += len(raw_data)
-        if self.received > self.limit:
-            self.exceeded = True
-            raise StopUpload(connection_reset=False)
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None
 
 
 def size_text(n: int) -> str:

@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import TemplateView
 
 from apps.accounts import access
@@ -130,11 +129,10 @@ class DiscardView(ImportersOnlyMixin, View):
         return redirect("imports:run", pk=run.pk)
 
 
-# The upload handlers must be set before anything reads the body, and the CSRF check reads it: so the check
-# is made inside the view (csrf_protect), once the size limit is the first handler.
-@method_decorator(csrf_exempt, name="dispatch")
 class NewView(ImportersOnlyMixin, View):
     template_name = "imports/new.html"
+    # The size limit applies while the body is read (apps.core.uploads.UploadLimitMiddleware).
+    upload_limit = "IMPORT_UPLOAD_MAX_BYTES"
 
     def render_form(self, request, form, problems=(), status=200):
         context = {
@@ -146,12 +144,10 @@ class NewView(ImportersOnlyMixin, View):
         return render(request, self.template_name, context, status=status)
 
     def get(self, request):
-        return csrf_protect(lambda r: self.render_form(r, UploadForm()))(request)
+        return self.render_form(request, UploadForm())
 
     def post(self, request):
-        limit = uploads.UploadLimit(request, limit=settings.IMPORT_UPLOAD_MAX_BYTES)
-        request.upload_handlers.insert(0, limit)
-        return csrf_protect(lambda r: self._post(r, limit))(request)
+        return self._post(request, request.upload_limit)
 
     def _post(self, request, limit):
         request.FILES  # noqa: B018 - reads the body now, through the size limit, to know if it stopped

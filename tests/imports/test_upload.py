@@ -247,6 +247,7 @@ def test_a_100_mb_upload_is_refused_while_streamed(rf, personas, tmp_path, uploa
     nothing is kept or recorded. The file's bytes are never held in memory whole."""
     from django.core.handlers.wsgi import WSGIRequest
 
+    from apps.core.uploads import UploadLimitMiddleware
     from apps.imports.views import NewView
 
     size = settings.IMPORT_UPLOAD_MAX_BYTES + 1
@@ -279,7 +280,9 @@ def test_a_100_mb_upload_is_refused_while_streamed(rf, personas, tmp_path, uploa
         )
         request.user = personas["analyst"]
         request._dont_enforce_csrf_checks = True
-        response = NewView.as_view()(request)
+        view = NewView.as_view()
+        UploadLimitMiddleware(view).process_view(request, view, (), {})
+        response = view(request)
     assert response.status_code == 413
     assert "larger than the limit of 100 MB" in response.content.decode()
     assert not ImportRun.objects.exists() and folders(upload_dir) == []
@@ -652,3 +655,63 @@ def test_analysts_and_admins_open_every_page(client, login, personas, persona, n
         assert response.status_code == 200
         assert "no-store" in response["Cache-Control"]
     assert "Imports</a>" in client.get(reverse("home")).content.decode()
+
+
+def _writing(run, clock):
+    """A confirmed import's progress: the write phase entered before the transaction (as services._load
+    says), then 500 rows written inside it, a second later."""
+    from django.db import transaction
+
+    progress = uploads.RunProgress(run, dry_run=False, total_bytes=0, clock=clock)
+    progress.phase("check", "children.csv", 500)
+    progress.phase("write", "", 0)
+    with transaction.atomic():
+        progress.phase("write", "children.csv", 500)
+        seen = (
+            ImportRun.objects.filter(pk=run.pk).values_list("phase", "progress_done", "progress_total").get()
+        )
+    progress.close()
+    return seen
+
+
+def test_while_writing_on_sqlite_progress_waits_for_the_commit(la):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's single writer")
+    run = ImportRunFactory(status=ImportStatus.RUNNING, dry_run=False)
+    clock = iter([0.0, 0.0, 5.0, 5.0, 10.0]).__next__
+    # The phase and its total are written before the transaction; the rows inside it are not.
+    assert _writing(run, clock) == ("write", 0, 500)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_while_writing_on_postgresql_progress_is_seen_through_a_second_connection():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: two writers at once")
+    run = ImportRunFactory(status=ImportStatus.RUNNING, dry_run=False)
+    clock = iter([0.0, 0.0, 5.0, 5.0, 10.0]).__next__
+    # Read inside the import's open transaction: only a committed write by another connection shows there.
+    assert _writing(run, clock) == ("write", 500, 500)
+
+
+def test_the_csrf_check_still_guards_the_upload_and_reads_the_token_before_the_limit(
+    login, personas, settings
+):
+    import re
+
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    login(client, personas["analyst"])
+    token = re.search(
+        r'name="csrfmiddlewaretoken" value="([^"]+)"', client.get(reverse("imports:new")).content.decode()
+    )
+    data = {"format": "ssda903", "files": [csv_file("header.csv", HEADER_OK)]}
+    assert client.post(reverse("imports:new"), data).status_code == 403  # no token
+    settings.IMPORT_UPLOAD_MAX_BYTES = 10
+    data["files"] = [csv_file("header.csv", HEADER_OK)]  # the first post read the file to its end
+    response = client.post(reverse("imports:new"), {"csrfmiddlewaretoken": token.group(1), **data})
+    assert response.status_code == 413 and not ImportRun.objects.exists()
