@@ -154,7 +154,11 @@ class NewView(ImportersOnlyMixin, View):
         if limit.exceeded:
             for f in request.FILES.getlist("files"):
                 f.close()
-            return self.render_form(request, UploadForm(), [uploads.too_big_message(limit.sent)], status=413)
+            # The files were not kept; the choices made are, so the form need only be given smaller files.
+            kept = UploadForm(
+                initial={"format": request.POST.get("format"), "year": request.POST.get("year")}
+            )
+            return self.render_form(request, kept, [uploads.too_big_message(limit.sent)], status=413)
         form = UploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_form(request, form, status=400)
