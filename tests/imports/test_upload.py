@@ -715,3 +715,35 @@ def test_the_csrf_check_still_guards_the_upload_and_reads_the_token_before_the_l
     data["files"] = [csv_file("header.csv", HEADER_OK)]  # the first post read the file to its end
     response = client.post(reverse("imports:new"), {"csrfmiddlewaretoken": token.group(1), **data})
     assert response.status_code == 413 and not ImportRun.objects.exists()
+
+
+def test_the_tasks_report_each_phase_on_the_run(analyst_client, la):
+    """The dry run reads the files (bytes), checks the rows and compares them; the import, confirmed, does
+    the same and writes: each phase is recorded on the run as it begins."""
+    seen = []
+    values = uploads.RunProgress._values
+
+    def recording(self):
+        out = values(self)
+        seen.append((out["phase"], out["progress_unit"], out["progress_total"]))
+        return out
+
+    with mock.patch.object(uploads.RunProgress, "_values", recording):
+        upload(
+            analyst_client,
+            "ssda903",
+            [csv_file("header.csv", HEADER_OK), csv_file("episodes.csv", EPISODES_OK)],
+        )
+        run = ImportRun.objects.get()
+        checked = list(dict.fromkeys(seen))
+        seen.clear()
+        post(analyst_client, reverse("imports:confirm", args=[run.pk]))
+    size = len(HEADER_OK) + len(EPISODES_OK)
+    # 2 children and 1 episode checked (the translated record tables' rows), then compared or written.
+    assert checked[0] == ("read", "bytes", size)
+    assert [p for p, _, _ in checked] == ["read", "check", "compare"]
+    assert ("compare", "rows", 3) in checked
+    assert [p for p, _, _ in dict.fromkeys(seen)] == ["read", "check", "write"]
+    assert ("write", "rows", 3) in seen
+    run.refresh_from_db()
+    assert run.status == ImportStatus.SUCCEEDED and run.phase == ""
