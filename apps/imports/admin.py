@@ -34,6 +34,8 @@ class ImportRunAdmin(ReadOnlyAdmin):
         "finished_at",
         "started_by",
         "command",
+        "year",
+        "upload_dir",
         "counts",
         "problems",
         "error_count",

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 
 class ImportKind(models.TextChoices):
@@ -18,6 +18,14 @@ class ImportStatus(models.TextChoices):
     SUCCEEDED = "succeeded", "Succeeded"
     VALIDATED = "validated", "Validated (dry run, nothing written)"
     FAILED = "failed", "Failed (nothing written)"
+    # A browser upload whose dry run blocked nothing: its report waits for the importer to confirm or discard.
+    AWAITING = "awaiting", "Awaiting confirmation (nothing written yet)"
+    DISCARDED = "discarded", "Discarded (nothing written)"
+
+
+class ProgressUnit(models.TextChoices):
+    ROWS = "rows", "rows"
+    BYTES = "bytes", "bytes"
 
 
 class ImportRun(models.Model):
@@ -42,6 +50,19 @@ class ImportRun(models.Model):
     # episodes), in the shape of `errors`; capped like it, warning_count exact.
     warnings = models.JSONField(default=list, blank=True)
     warning_count = models.PositiveIntegerField(default=0)
+    # How far a running import has got, written by its task at most about once a second
+    # (apps.imports.uploads.RunProgress) and read by the run page's progress endpoint.
+    phase = models.CharField(max_length=20, blank=True, help_text="read, check or write; blank when idle")
+    phase_started_at = models.DateTimeField(null=True, blank=True)
+    progress_done = models.PositiveBigIntegerField(default=0)
+    progress_total = models.PositiveBigIntegerField(null=True, blank=True, help_text="blank when not known")
+    progress_unit = models.CharField(max_length=5, choices=ProgressUnit.choices, blank=True)
+    progress_note = models.CharField(max_length=200, blank=True, help_text="the file being read or written")
+    progress_at = models.DateTimeField(null=True, blank=True)
+    # A browser upload: the private folder its files wait in (settings.IMPORT_UPLOAD_DIR; emptied and removed
+    # once the run is applied or discarded) and the collection year asked for.
+    upload_dir = models.CharField(max_length=500, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
@@ -50,10 +71,32 @@ class ImportRun(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=ImportStatus.values), name="import_run_status_valid"
             ),
+            # Confirming applies the files kept for it: a run awaiting confirmation without them could
+            # never be applied.
+            models.CheckConstraint(
+                condition=~Q(status=ImportStatus.AWAITING) | ~Q(upload_dir=""),
+                name="import_run_awaiting_has_upload",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress_unit__in=["", *ProgressUnit.values]),
+                name="import_run_progress_unit_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress_total__isnull=True) | Q(progress_done__lte=F("progress_total")),
+                name="import_run_progress_within_total",
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.source} ({self.status})"
+
+    @property
+    def is_upload(self) -> bool:
+        return bool(self.upload_dir)
+
+    @property
+    def awaiting(self) -> bool:
+        return self.status == ImportStatus.AWAITING
 
     @property
     def record_counts(self) -> dict[str, dict]:

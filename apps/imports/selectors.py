@@ -1,8 +1,10 @@
-"""Reads for the imports app: what the portal holds, record type by record type, as the home page shows it."""
+"""Reads for the imports app: what the portal holds, record type by record type, as the home page shows it;
+the import history and one run's report and progress (/imports/)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.apps import apps
 from django.core.cache import cache
@@ -163,3 +165,102 @@ def _aggregate_only(table: dict) -> dict:
         "date_column": None,
         "date_label": "",
     }
+
+
+# == the import history and a run's report (/imports/) ========================================================
+
+
+def import_history():
+    """Every import run, newest first, whoever started it and however (command, API, browser)."""
+    return ImportRun.objects.select_related("started_by").order_by("-started_at", "-pk")
+
+
+COUNT_COLUMNS = ("rows", "created", "updated", "unchanged", "left_out")
+
+
+def run_counts(run: ImportRun) -> list[dict]:
+    """The run's counts as table rows: each file or record table with its rows read, created, updated,
+    unchanged and (a statutory return's own files) rows left out; blanks where a figure does not apply."""
+    out = []
+    for name, counts in sorted((run.counts or {}).items()):
+        if isinstance(counts, dict):
+            out.append(
+                {"file": name, **{c: counts.get(c) for c in COUNT_COLUMNS}, "read": "left_out" in counts}
+            )
+    return out
+
+
+RUNNING_STATES = (ImportStatus.RUNNING,)
+
+PHASE_LABELS = {
+    "read": "Reading the files",
+    "check": "Checking the rows",
+    "compare": "Comparing with what is held",
+    "write": "Writing",
+}
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+def _amount(n: float, unit: str) -> str:
+    if unit == "bytes":
+        return f"{n / 1_000_000:,.1f} MB" if n >= 1_000_000 else f"{n / 1000:,.0f} KB"
+    return f"{n:,.0f} rows"
+
+
+def run_progress(run: ImportRun, *, now: datetime) -> dict:
+    """How far a running import has got, from the fields its task writes: the phase, done (of how many,
+    when known), the rate since the phase began and the time left, and the same as one sentence."""
+    running = run.status in RUNNING_STATES
+    out = {
+        "status": run.status,
+        "status_label": run.get_status_display(),
+        "running": running,
+        "phase": run.phase if running else "",
+        "phase_label": PHASE_LABELS.get(run.phase, run.phase) if running and run.phase else "",
+        "done": run.progress_done if running else None,
+        "total": run.progress_total if running else None,
+        "unit": run.progress_unit if running else "",
+        "note": run.progress_note if running else "",
+        "rate": None,
+        "seconds_left": None,
+        "updated_at": run.progress_at.isoformat() if run.progress_at else None,
+    }
+    if not running:
+        out["text"] = run.get_status_display()
+        return out
+    if not run.phase:
+        out["text"] = "Waiting to start (the import is queued)."
+        return out
+    unit = run.progress_unit or "rows"
+    parts = [out["phase_label"]]
+    done = run.progress_done
+    if run.progress_total:
+        parts.append(f"{_amount(done, unit)} of {_amount(run.progress_total, unit)}")
+    elif done:
+        parts.append(f"{_amount(done, unit)} so far")
+    if run.phase_started_at and run.progress_at and done:
+        elapsed = (run.progress_at - run.phase_started_at).total_seconds()
+        if elapsed > 0:
+            rate = done / elapsed
+            out["rate"] = round(rate, 1)
+            parts.append(f"{_amount(rate, unit)}/s")
+            if run.progress_total and run.progress_total > done:
+                out["seconds_left"] = round((run.progress_total - done) / rate)
+                parts.append(f"about {_duration(out['seconds_left'])} left")
+    if run.phase == "write" and not done:
+        parts.append("in one transaction: the figures appear when it commits")
+    text = ", ".join(parts)
+    if run.progress_note:
+        text += f" ({run.progress_note})"
+    out["text"] = text
+    return out

@@ -50,24 +50,41 @@ class _Phases:
 
 
 def bundle_import(
-    *, path: str | Path, dry_run: bool = False, user=None, command: str = "", progress_to=None
+    *,
+    path: str | Path,
+    dry_run: bool = False,
+    user=None,
+    command: str = "",
+    progress_to=None,
+    progress_phase=None,
+    run: ImportRun | None = None,
 ) -> ImportRun:
     """Validate the whole bundle at `path` (a folder or a .zip), then, unless dry_run, upsert it in one
     transaction and refresh the derived fields of the children it touched. Any error means nothing is
     written. Returns the ImportRun recording the attempt (status succeeded, validated or failed; counts per
     file; every error, capped, with the exact error_count). `progress_to` (a function taking a line) hears
-    how far the check and the writing have got, every few seconds."""
-    run = ImportRun.objects.create(
-        kind=ImportKind.BUNDLE,
-        source=str(path)[:500],
-        dry_run=dry_run,
-        started_by=user,
-        command=command[:200],
-    )
+    how far the check and the writing have got, every few seconds; `progress_phase(phase, file, rows)` the
+    same as numbers (see `_load`). `run`, when given, is an existing run to record the attempt on (a browser
+    upload's, validated first and applied once confirmed) instead of a new one."""
+    run = _start(run, kind=ImportKind.BUNDLE, source=str(path), dry_run=dry_run, user=user, command=command)
     report = BundleReport()
     with _attempt(run, report, dry_run, what=f"bundle import of {path}"):
         with BundleSource(path, report) as source:
-            _load(source, report, dry_run=dry_run, progress_to=progress_to)
+            _load(source, report, dry_run=dry_run, progress_to=progress_to, progress_phase=progress_phase)
+    return run
+
+
+def _start(run: ImportRun | None, *, kind: str, source: str, dry_run: bool, user, command: str) -> ImportRun:
+    """The run recording an attempt: a new one, or `run` (kept as it is, with its source, starter and
+    command) marked running again."""
+    if run is None:
+        return ImportRun.objects.create(
+            kind=kind, source=source[:500], dry_run=dry_run, started_by=user, command=command[:200]
+        )
+    run.dry_run = dry_run
+    run.status = ImportStatus.RUNNING
+    run.finished_at = None
+    run.save(update_fields=["dry_run", "status", "finished_at"])
     return run
 
 
@@ -90,11 +107,22 @@ def _attempt(run: ImportRun, report: BundleReport, dry_run: bool, *, what: str):
     _finish(run, report, dry_run)
 
 
-def _load(source, report: BundleReport, *, dry_run: bool, progress_to=None) -> None:
+def _load(source, report: BundleReport, *, dry_run: bool, progress_to=None, progress_phase=None) -> None:
     """The one pipeline after parsing: validate every table of `source` (a bundle, or a return translated
-    into bundle tables), then, if nothing blocks, compare (dry run) or upsert in one transaction."""
+    into bundle tables), then, if nothing blocks, compare (dry run) or upsert in one transaction.
+
+    `progress_phase(phase, file, rows)` is told the rows checked ("check") and compared or written
+    ("write") as they go, and once with 0 rows just before the writing transaction opens (after it, until
+    it commits, nothing the import's connection writes can be seen by anyone else)."""
     phases = _Phases(progress_to) if progress_to else None
-    loader = BundleLoader(source, report, progress=phases)
+
+    def told(phase: str, filename: str, rows: int) -> None:
+        if phases:
+            phases(phase, filename, rows)
+        if progress_phase:
+            progress_phase(phase, filename, rows)
+
+    loader = BundleLoader(source, report, progress=told if phases or progress_phase else None)
     loader.validate()
     if phases:
         phases.end()
@@ -102,6 +130,8 @@ def _load(source, report: BundleReport, *, dry_run: bool, progress_to=None) -> N
         if dry_run:
             loader.apply(write=False)
         else:
+            if progress_phase:
+                progress_phase("write", "", 0)
             _write(loader)
     if phases:
         phases.end()
@@ -195,6 +225,8 @@ def statutory_import(
     command: str = "",
     progress=None,
     progress_to=None,
+    progress_phase=None,
+    run: ImportRun | None = None,
 ) -> ImportRun:
     """Import a statutory return (apps.imports.statutory.FORMATS) through the bundle's pipeline: the return is
     read and translated into the bundle's record tables (its own problems reported: blocking ones as errors,
@@ -202,16 +234,18 @@ def statutory_import(
     bundle's loader and, unless anything blocks or dry_run, upserted in one transaction. Returns the
     ImportRun recording the attempt, with every error and warning pointing at the return's file, line and
     column. `progress` hears how far the reading has got (the format's own), `progress_to` (a function
-    taking a line) the check and the writing, as for a bundle."""
+    taking a line) the check and the writing, as for a bundle, and `progress_phase` the same as numbers;
+    `run` is an existing run to record the attempt on (see bundle_import)."""
     from .statutory import FORMATS
 
     reader_class = FORMATS[format]
-    run = ImportRun.objects.create(
+    run = _start(
+        run,
         kind=format,
-        source=", ".join(str(p) for p in paths)[:500],
+        source=", ".join(str(p) for p in paths),
         dry_run=dry_run,
-        started_by=user,
-        command=command[:200],
+        user=user,
+        command=command,
     )
     report = BundleReport()
     translation = None
@@ -219,7 +253,13 @@ def statutory_import(
         try:
             translation = reader_class(report, year=year, progress=progress).translate(paths)
             if report.ok:
-                _load(translation.source(), report, dry_run=dry_run, progress_to=progress_to)
+                _load(
+                    translation.source(),
+                    report,
+                    dry_run=dry_run,
+                    progress_to=progress_to,
+                    progress_phase=progress_phase,
+                )
         finally:
             if translation is not None:
                 # Problems found in the translated tables, pointed back at the return's file, line, column.

@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which is the first to read a POST body: an upload's size limit must be in place.
+    "apps.core.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -203,6 +205,18 @@ _SAMPLE_SCHEMAS = [BASE_DIR.parent / "shared" / "samples" / name for name in ("c
 STATUTORY_SCHEMA_DIR = env(
     "STATUTORY_SCHEMA_DIR", default=":".join(str(p) for p in _SAMPLE_SCHEMAS if p.is_dir())
 )
+
+# Imports uploaded in the browser (/imports/new/): at most this many bytes an upload (every file together),
+# kept until confirmed or discarded in a private folder that no URL serves (outside STATIC_ROOT and any
+# media root), and discarded when left unconfirmed this many days (manage.py purge_uploads, daily task).
+IMPORT_UPLOAD_MAX_BYTES = env.int("IMPORT_UPLOAD_MAX_BYTES", default=100 * 1000 * 1000)
+IMPORT_UPLOAD_DIR = Path(env("IMPORT_UPLOAD_DIR", default=str(BASE_DIR / "var" / "uploads")))
+IMPORT_UPLOAD_KEEP_DAYS = env.int("IMPORT_UPLOAD_KEEP_DAYS", default=7)
+# An uploaded file larger than this goes to a temporary file on disk as it arrives, not into memory; the
+# form's other fields (a few short values) stay under Django's default body limit.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o600
 
 # Celery: with no REDIS_URL every task runs in-process (the demo and tests); with one, tasks go to a worker.
 REDIS_URL = env("REDIS_URL", default="")

@@ -16,6 +16,21 @@ CASES = [
         lambda: ImportRunFactory(status="lost"),
         good=lambda: ImportRunFactory(status="failed"),
     ),
+    Case(
+        "import_run_awaiting_has_upload",
+        lambda: ImportRunFactory(status="awaiting", upload_dir=""),
+        good=lambda: ImportRunFactory(status="awaiting", upload_dir="/var/uploads/run-1"),
+    ),
+    Case(
+        "import_run_progress_unit_valid",
+        lambda: ImportRunFactory(progress_unit="pages"),
+        good=lambda: ImportRunFactory(progress_unit="bytes"),
+    ),
+    Case(
+        "import_run_progress_within_total",
+        lambda: ImportRunFactory(progress_done=11, progress_total=10),
+        good=lambda: ImportRunFactory(progress_done=10, progress_total=10),
+    ),
 ]
 
 
