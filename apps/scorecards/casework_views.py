@@ -153,7 +153,7 @@ class CaseworkTable(PortalTable):
 
     def render_days_overdue(self, value):
         # Due soon: the working days left (the due date itself counts 0 left).
-        return value if value > 0 else f"{-value} left"
+        return f"{value:,}" if value > 0 else f"{-value:,} left"
 
     def value_days_overdue(self, value):
         return value
@@ -235,6 +235,7 @@ class CaseworkView(ChildLevelListView):
         self._offer_workers()
         context |= {
             "org_unit": self.org_unit,
+            "all_children": self.object_list.scope is None and not self.object_list.empty,
             "as_at": self.as_at(),
             "listed": context["table"].paginator.count,
             "list_params": [("org_unit", self.org_unit.code)],
@@ -269,6 +270,8 @@ class CaseworkView(ChildLevelListView):
         if field.help_text:
             field.widget.attrs["aria-describedby"] = f"{self.filterset.form['worker'].auto_id}_help"
         field.widget.choices = choices
+        # The bound field was made (and its help text copied) when the form was cleaned.
+        self.filterset.form["worker"].help_text = field.help_text
 
     # --- exports ----------------------------------------------------------------------------------------
 

@@ -743,3 +743,18 @@ def test_a_care_leaver_held_by_another_team_stays_hidden_whatever_their_advisers
     shown = {r.record["child_ref"] for r in _page(client, **params).context["table"].page.object_list}
     assert shown == {"K1", "K2", "K3", "K4"}
     assert "PP-B" not in {r[0] for r in _csv(client, **params)}
+
+
+def test_the_worker_filter_offers_the_workers_of_the_one_team_in_view(client, login, personas, caseload):
+    def offered(**params):
+        field = _page(client, **params).context["filter"].form["worker"]
+        return [value for value, _ in field.field.widget.choices if value], field.help_text
+
+    login(client, personas["admin"])
+    assert offered(org_unit="A1") == (["W1", "W2"], "")
+    # A service's list: every worker of its teams would be too many to choose from; a team first.
+    assert offered(org_unit="SA") == ([], "Choose a team to list its workers.")
+    assert offered(org_unit="SA", team=caseload["workers"]["W3"].team.pk)[0] == ["W3"]
+    # Once a worker is chosen, the workers of their team.
+    workers, help_text = offered(org_unit="SA", worker="W2")
+    assert (workers, help_text) == (["W1", "W2"], "")
