@@ -173,7 +173,10 @@ RULES: dict[str, Rule] = {
         frozenset({"zip_csv"}), "one .zip holding the bundle's CSV files (children.csv, contacts.csv...)"
     ),
     "ssda903": Rule(
-        frozenset({"csv"}), "the return's CSV files (header, episodes, reviews...), one per table", True
+        frozenset({"csv", "xml"}),
+        "the return's CSV files (header, episodes, reviews...), one per table, or its XML file",
+        True,
+        roots=frozenset({"EXPSSDA903"}),
     ),
     "annex_a": Rule(frozenset({"xlsx"}), "the Annex A workbook (.xlsx)"),
     "cin_census": Rule(frozenset({"xml"}), "the CIN census XML file", roots=frozenset({"Message"})),

@@ -189,6 +189,8 @@ BOOKLET_RESTATEMENT_DELAY = env.int("BOOKLET_RESTATEMENT_DELAY", default=300)
 # Bundle import guards: an upload larger than this, or a zip entry that claims more, is refused before any
 # byte is decompressed (zip-bomb guard).
 BUNDLE_MAX_BYTES = env.int("BUNDLE_MAX_BYTES", default=1024 * 1024 * 1024)
+# PostgreSQL: the memory a first load's index builds may sort in (SET LOCAL, that transaction only).
+IMPORT_INDEX_BUILD_MB = env.int("IMPORT_INDEX_BUILD_MB", default=256)
 BUNDLE_MAX_ENTRY_BYTES = env.int("BUNDLE_MAX_ENTRY_BYTES", default=512 * 1024 * 1024)
 # Annex A workbook guards (apps/imports/statutory/annex_a.py), checked before openpyxl opens the file: its
 # size, what its zip says it inflates to, and how far one large member is compressed (a real sheet's XML

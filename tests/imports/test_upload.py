@@ -151,9 +151,12 @@ def test_every_registered_format_is_offered_with_its_rule():
 
     offered = {code: rule for code, _, rule in sniff.formats()}
     assert set(offered) == {"bundle", *FORMATS}
-    assert offered["ssda903"].many and offered["ssda903"].kinds == {"csv"}
+    assert offered["ssda903"].many and offered["ssda903"].kinds == {"csv", "xml"}
+    # The 903 comes as its CSV set or as its XML form, whose root is EXPSSDA903.
+    assert offered["ssda903"].takes(sniff.Looks("xml", "EXPSSDA903"))
+    assert not offered["ssda903"].takes(sniff.Looks("xml", "Message"))
     assert not offered["bundle"].many and offered["bundle"].kinds == {"zip_csv"}
-    # Rules wait for the formats being written: Annex A takes a workbook, the CIN census its XML.
+    # Annex A takes a workbook, the CIN census its XML.
     assert sniff.rule("annex_a").takes(sniff.Looks("xlsx"))
     assert not sniff.rule("annex_a").takes(sniff.Looks("csv"))
     assert sniff.rule("cin_census").takes(sniff.Looks("xml", "Message"))
