@@ -151,9 +151,11 @@ def _write(loader: BundleLoader) -> None:
             loader.apply(write=True)
             if not loader.report.ok:
                 raise BundleAbort("errors while writing")
-        child_pks = loader.affected_child_pks()
-        if child_pks is None or child_pks:
-            refresh_derived_fields(child_pks)
+            # Still inside: on a first load the derived columns are written (every row updated once) before
+            # the plain indexes are built, so the updates do not maintain them row by row.
+            child_pks = loader.affected_child_pks()
+            if child_pks is None or child_pks:
+                refresh_derived_fields(child_pks)
     _refresh_planner_statistics(loader.report.counts)
 
 
