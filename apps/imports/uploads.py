@@ -154,9 +154,7 @@ def upload_store(*, fmt: str, files, year: int | None, user) -> ImportRun:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     # A rollback after this point (the caller's transaction) leaves a folder no run names: purged later.
-    from .tasks import upload_validate as task
-
-    transaction.on_commit(lambda: task.delay(run.pk))
+    _queue_on_commit("upload_validate", run.pk)
     return run
 
 
@@ -210,6 +208,14 @@ def _fail_missing(run: ImportRun) -> None:
     run.save(update_fields=["status", "errors", "error_count", "finished_at"])
 
 
+def _queue_on_commit(task: str, run_id: int) -> None:
+    """Queue apps.imports.tasks.<task> for the run once the caller's transaction commits. Found by name in
+    Celery's registry: the tasks call this module, and this module does not import them back."""
+    from celery import current_app
+
+    transaction.on_commit(lambda: current_app.tasks[f"apps.imports.tasks.{task}"].delay(run_id))
+
+
 def upload_validate(*, run_id: int) -> ImportRun | None:
     """The dry run of an upload: awaiting confirmation when nothing blocks, else failed with its files
     deleted. Does nothing for a run that is not an upload being validated (a task delivered twice)."""
@@ -239,9 +245,7 @@ def upload_confirm(*, run: ImportRun, user) -> bool:
     )
     if not changed:
         return False
-    from .tasks import upload_apply as task
-
-    transaction.on_commit(lambda: task.delay(run.pk))
+    _queue_on_commit("upload_apply", run.pk)
     return True
 
 
