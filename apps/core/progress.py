@@ -10,7 +10,8 @@ import time
 from collections.abc import Callable
 
 
-def _duration(seconds: float) -> str:
+def duration(seconds: float) -> str:
+    """3 s, 4 min 05 s, 1 h 02 min: how the progress lines and the import pages say a time."""
     seconds = max(0, round(seconds))
     if seconds < 60:
         return f"{seconds} s"
@@ -86,10 +87,10 @@ class Progress:
             rate = (self.done - self.initial) / elapsed
             parts.append(f"{_size(rate)}/s" if self.unit == "bytes" else f"{_amount(rate)} {self.unit}/s")
             if final:
-                parts.append(f"in {_duration(elapsed)}")
+                parts.append(f"in {duration(elapsed)}")
             elif self.total is not None and self.total > self.done:
-                parts.append(f"about {_duration((self.total - self.done) / rate)} left")
+                parts.append(f"about {duration((self.total - self.done) / rate)} left")
         elif final:
-            parts.append(f"in {_duration(elapsed)}")
+            parts.append(f"in {duration(elapsed)}")
         text = ", ".join(parts)
         return f"{text} ({note})" if note else text

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Min
 
 from apps.core.disclosure import is_small
+from apps.core.progress import duration
 from apps.core.selectors import org_summary, population_by_year
 
 from .models import ImportRun, ImportStatus
@@ -200,17 +201,6 @@ PHASE_LABELS = {
 }
 
 
-def _duration(seconds: float) -> str:
-    seconds = max(0, round(seconds))
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes, seconds = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{minutes} min {seconds:02d} s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min"
-
-
 def _amount(n: float, unit: str) -> str:
     if unit == "bytes":
         return f"{n / 1_000_000:,.1f} MB" if n >= 1_000_000 else f"{n / 1000:,.0f} KB"
@@ -256,7 +246,7 @@ def run_progress(run: ImportRun, *, now: datetime) -> dict:
             parts.append(f"{_amount(rate, unit)}/s")
             if run.progress_total and run.progress_total > done:
                 out["seconds_left"] = round((run.progress_total - done) / rate)
-                parts.append(f"about {_duration(out['seconds_left'])} left")
+                parts.append(f"about {duration(out['seconds_left'])} left")
     if run.phase == "write" and not done:
         parts.append("in one transaction: the figures appear when it commits")
     text = ", ".join(parts)

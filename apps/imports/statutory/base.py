@@ -23,8 +23,9 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from ..bundle.errors import BundleReport
+from ..bundle.errors import BundleAbort, BundleReport
 from ..bundle.spec import BY_NAME
 
 # (file, line, column) in the return.
@@ -84,6 +85,33 @@ class Translation:
             moved.append(type(e)(file, line, column, e.value, reason))
         report.errors = moved
         report.files_with_errors = {e.file for e in moved}
+
+
+def list_files(report: BundleReport, paths, suffixes: tuple[str, ...]) -> list[Path]:
+    """The files a return's paths name: files as given, and a folder's files with these suffixes (others
+    warned about, not read); a symbolic link or a missing path is a blocking error. Stops (BundleAbort) when
+    anything blocks."""
+    out: list[Path] = []
+    kinds = " or ".join(suffixes)
+    for raw in paths:
+        p = Path(raw)
+        if p.is_symlink():
+            report.add(p.name, None, "", "", "a symbolic link; give the file itself")
+        elif p.is_dir():
+            for child in sorted(p.iterdir()):
+                if child.is_symlink():
+                    report.add(child.name, None, "", "", "a symbolic link; refused")
+                elif child.is_file() and child.suffix.lower() in suffixes:
+                    out.append(child)
+                elif child.is_file():
+                    report.warn(child.name, None, "", "", f"not a {kinds} file; not read")
+        elif p.is_file():
+            out.append(p)
+        else:
+            report.add(str(p), None, "", "", "no such file or folder")
+    if not report.ok:
+        raise BundleAbort("unreadable paths")
+    return out
 
 
 class TranslatedSource:

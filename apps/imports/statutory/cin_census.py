@@ -72,7 +72,7 @@ from apps.plans.choices import AbuseCategory
 from ..bundle.errors import BundleAbort, BundleReport
 from ..bundle.spec import ID_RE
 from ..bundle.validate import today
-from .base import Translation
+from .base import Translation, list_files
 from .xml import XmlRefused, find_schema, load_schema, local, read_xml, schema_errors
 
 Progress = Callable[[str, int, int, int], None]
@@ -196,25 +196,7 @@ class CinCensus:
         raise BundleAbort(reason)
 
     def _file(self, paths: Iterable[str | Path]) -> Path:
-        found: list[Path] = []
-        for raw in paths:
-            p = Path(raw)
-            if p.is_symlink():
-                self.report.add(p.name, None, "", "", "a symbolic link; give the file itself")
-            elif p.is_dir():
-                for child in sorted(p.iterdir()):
-                    if child.is_symlink():
-                        self.report.add(child.name, None, "", "", "a symbolic link; refused")
-                    elif child.is_file() and child.suffix.lower() == ".xml":
-                        found.append(child)
-                    elif child.is_file():
-                        self.report.warn(child.name, None, "", "", "not an .xml file; not read")
-            elif p.is_file():
-                found.append(p)
-            else:
-                self.report.add(str(p), None, "", "", "no such file or folder")
-        if not self.report.ok:
-            raise BundleAbort("unreadable paths")
+        found = list_files(self.report, paths, (".xml",))
         if not found:
             self._abort("no .xml file to read")
         if len(found) > 1:

@@ -64,7 +64,7 @@ from ..bundle.errors import BundleAbort, BundleReport
 from ..bundle.reader import CsvReadError, _CappedStream, read_csv
 from ..bundle.spec import ID_RE
 from . import ssda903_xml
-from .base import Translation
+from .base import Translation, list_files
 from .xml import XmlRefused, find_schema, load_schema, local, looks_like_xml, read_xml, schema_errors
 
 Progress = Callable[[str, int, int, int], None]  # file, rows read, bytes read, bytes in the file
@@ -457,25 +457,7 @@ class Ssda903:
         raise BundleAbort(reason)
 
     def _files(self, paths: Iterable[str | Path]) -> list[Path]:
-        out: list[Path] = []
-        for raw in paths:
-            p = Path(raw)
-            if p.is_symlink():
-                self.report.add(p.name, None, "", "", "a symbolic link; give the file itself")
-            elif p.is_dir():
-                for child in sorted(p.iterdir()):
-                    if child.is_symlink():
-                        self.report.add(child.name, None, "", "", "a symbolic link; refused")
-                    elif child.is_file() and child.suffix.lower() in (".csv", ".xml"):
-                        out.append(child)
-                    elif child.is_file():
-                        self.report.warn(child.name, None, "", "", "not a .csv or .xml file; not read")
-            elif p.is_file():
-                out.append(p)
-            else:
-                self.report.add(str(p), None, "", "", "no such file or folder")
-        if not self.report.ok:
-            raise BundleAbort("unreadable paths")
+        out = list_files(self.report, paths, (".csv", ".xml"))
         if not out:
             self._abort("no .csv or .xml files to read")
         return out
