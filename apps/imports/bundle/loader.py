@@ -13,6 +13,8 @@ an empty database never reads the existing keys.
 
 from __future__ import annotations
 
+import pickle
+import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -111,6 +113,51 @@ def _batched(iterable: Iterable, size: int) -> Iterator[list]:
 PROGRESS_EVERY = 5_000
 
 
+class _Spill:
+    """One file's parsed rows, written by pass 1 as it checks them and read back by pass 2, so a file is read
+    and every cell parsed once (the second parse was a third of a large first load's time). The rows go to an
+    anonymous temporary file in batches of BATCH, pickled (values the parsers made: text, numbers, dates,
+    None), so memory stays bounded by a batch; the file is gone when closed. Only this process reads it."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self._file = tempfile.TemporaryFile(prefix=f"bundle-{name}-")
+        self._keys: list[str] | None = None
+        self._batch: list[tuple] = []
+
+    def add(self, row: dict[str, Any]) -> None:
+        if self._keys is None:
+            self._keys = list(row)
+        self._batch.append(tuple(row.values()))
+        if len(self._batch) >= BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._batch:
+            pickle.dump(self._batch, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+            self._batch = []
+
+    def close(self) -> None:
+        """Pass 1 is done with the file: what is left of the last batch is written."""
+        self._flush()
+
+    def batches(self) -> Iterator[list[dict[str, Any]]]:
+        self._file.seek(0)
+        keys = self._keys or []
+        while True:
+            try:
+                rows = pickle.load(self._file)  # noqa: S301 - this process's own file, written just now
+            except EOFError:
+                return
+            yield [dict(zip(keys, values, strict=True)) for values in rows]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._file.close()
+
+
 class BundleLoader:
     def __init__(self, source: BundleSource, report: BundleReport, *, progress=None):
         self.source = source
@@ -124,6 +171,8 @@ class BundleLoader:
         self._pk_maps: dict[str, dict] = {}
         self._episodes: dict[tuple, tuple[str, int]] = {}  # (child_id, start_date) -> (episode_id, line)
         self.affected_children: set[str] = set()
+        # Pass 1's parsed rows, kept on disk for pass 2 (see _Spill): file name -> (spill, the file's plan).
+        self._spills: dict[str, tuple[_Spill, FilePlan]] = {}
 
     @property
     def present(self) -> list[FileSpec]:
@@ -237,6 +286,8 @@ class BundleLoader:
         # Columns absent from the header are blank on a new row; a required one is already an error.
         absent = {name: _blank(cp) for name, cp in self.plans[spec.name].items() if name not in plan.index}
         key_label = ", ".join(spec.key)
+        spill = _Spill(spec.name)
+        self._spills[spec.name] = (spill, plan)
         n = 0
         for line, values in rows:
             n += 1
@@ -245,6 +296,8 @@ class BundleLoader:
             if not self._check_width(plan, line, values):
                 continue
             row, _ = self._parse(plan, line, values)
+            if self.report.ok:
+                spill.add(row)
             if plan.has_key:
                 key = tuple(row[k] for k in spec.key)
                 if BAD not in key:
@@ -280,6 +333,7 @@ class BundleLoader:
                     self.report.add(fn, line, rule.columns[0], texts[0], rule.reason.format(*texts))
             if spec.name == "care_episodes":
                 self._track_episode(row, line)
+        spill.close()
         self.report.count(fn, rows=n)
         self.progress("check", fn, n % PROGRESS_EVERY)
         if spec.name in REF_TARGETS:
@@ -415,15 +469,13 @@ class BundleLoader:
         self._validation_state_done()
         for i, spec in enumerate(present):
             try:
-                with self.source.open(spec.filename) as stream:
-                    rows = read_csv(stream)
-                    plan = self._header(spec, rows, report=False)
-                    if plan is None:  # validated, so only if the file changed under us
-                        raise BundleAbort(f"{spec.filename} changed during the import")
-                    if spec.name == "teams":
-                        self._apply_teams(plan, rows, write=write)
-                    else:
-                        self._apply_rows(plan, rows, write=write)
+                if spec.name in self._spills:
+                    # The rows pass 1 checked, as it parsed them: not read and parsed a second time.
+                    spill, plan = self._spills.pop(spec.name)
+                    with spill:
+                        self._apply_rows(plan, spill.batches(), write=write)
+                else:
+                    self._apply_file(spec, write=write)
             except CsvReadError as e:
                 self.report.add(spec.filename, e.line, "", "", e.reason)
                 raise BundleAbort(e.reason) from None
@@ -439,6 +491,23 @@ class BundleLoader:
                 later = {c.ref for s in present[i + 1 :] for c in s.columns if c.kind == "ref"}
                 for target in [t for t in self._pk_maps if t not in later]:
                     del self._pk_maps[target]
+
+    def _apply_file(self, spec: FileSpec, *, write: bool) -> None:
+        """Pass 2 over a file read again: the teams (whose rows sync the org structure), or a file pass 1 kept
+        no rows of."""
+        with self.source.open(spec.filename) as stream:
+            rows = read_csv(stream)
+            plan = self._header(spec, rows, report=False)
+            if plan is None:  # validated, so only if the file changed under us
+                raise BundleAbort(f"{spec.filename} changed during the import")
+            if spec.name == "teams":
+                self._apply_teams(plan, rows, write=write)
+                return
+            batches = (
+                [self._parse_clean(plan, line, values) for line, values in batch]
+                for batch in _batched(rows, BATCH)
+            )
+            self._apply_rows(plan, batches, write=write)
 
     def _validation_state_done(self) -> None:
         """Pass 1's key sets are not needed once pass 2 starts."""
@@ -476,16 +545,15 @@ class BundleLoader:
             out[tuple(natural[p] for p in key_pos)] = (pk, tuple(natural))
         return out
 
-    def _apply_rows(self, plan: FilePlan, rows: Iterator[tuple[int, list[str]]], *, write: bool) -> None:
+    def _apply_rows(self, plan: FilePlan, batches: Iterable[list[dict[str, Any]]], *, write: bool) -> None:
         spec, model = plan.spec, plan.model
         names = [cp.name for cp in plan.columns]
         fields = [cp.field for cp in plan.columns]
         tracks_children = "child_id" in plan.index
         table_empty = not model.objects.exists()
         created = updated = unchanged = 0
-        for batch in _batched(rows, BATCH):
-            self.progress("write", plan.filename, len(batch))
-            parsed = [self._parse_clean(plan, line, values) for line, values in batch]
+        for parsed in batches:
+            self.progress("write", plan.filename, len(parsed))
             keys = [tuple(row[k] for k in spec.key) for row in parsed]
             stored = {} if table_empty else self._stored(plan, keys)
             new: list[dict] = []
