@@ -1,10 +1,11 @@
-"""Validating a bundle and writing it, in two passes over the files so memory stays bounded.
+"""Validating a bundle and writing it, in two passes, so memory stays bounded.
 
 Pass 1 (`validate`) streams every file in spec order, parses each cell, checks keys, references and row rules
-and keeps only the key sets later files refer to. Nothing is written. Pass 2 (`apply`) re-reads each file in
-batches, compares every row with the stored one (by natural values: a foreign key as the referenced row's ID)
-and counts created/updated/unchanged; with write=True it also bulk-creates the new rows and bulk-updates the
-changed ones. The caller runs pass 2 inside one transaction.
+and keeps only the key sets later files refer to, and the parsed rows in a temporary file (_Spill). Nothing
+is written. Pass 2 (`apply`) reads those parsed rows back in batches (the file itself is not read or parsed
+again: what is written is what was checked), compares every row with the stored one (by natural values: a
+foreign key as the referenced row's ID) and counts created/updated/unchanged; with write=True it also
+bulk-creates the new rows and bulk-updates the changed ones. The caller runs pass 2 inside one transaction.
 
 References are resolved against the bundle first and the database second; the database side is loaded
 lazily (one values_list query per target) only when some reference is not in the bundle, so importing into
