@@ -136,3 +136,44 @@ def test_a_case_system_sends_with_its_key(client, personas):
     response = post(client, GOOD, HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200
     assert Contact.objects.filter(contact_id__in=["K1", "K2"]).count() == 2
+
+
+def _child_record_types():
+    from django.apps import apps as django_apps
+
+    from apps.imports.bundle.spec import FILES
+
+    out = []
+    for spec in FILES:
+        model = django_apps.get_model(spec.model)
+        if spec.name not in ("teams", "entered_measures") and any(
+            f.name == "child" for f in model._meta.fields
+        ):
+            out.append((spec.name, model, spec.key[0]))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("name", "model", "key"), _child_record_types(), ids=lambda v: getattr(v, "__name__", v)
+)
+def test_every_record_type_is_read_by_the_same_rules(client, personas, world, name, model, key):
+    """For every record type the API serves: a record of the child team B1 holds is read by B1's manager, an
+    analyst and an admin, never by A1's manager; a viewer is refused; each read is logged."""
+    from tests.factories import FACTORIES
+
+    record = FACTORIES[model](child=world["children"]["b"])
+    value = model.objects.filter(pk=record.pk).values_list(
+        key if key != "child_id" else "child__child_id", flat=True
+    )[0]
+    url = f"/api/records/{name}/"
+    for persona, sees in (("manager_b1", True), ("analyst", True), ("admin", True), ("manager_a1", False)):
+        client.logout()
+        login(client, personas[persona])
+        response = client.get(url)
+        assert response.status_code == 200, (persona, response.content[:300])
+        got = {str(r[key]) for r in response.json()["results"]}
+        assert (str(value) in got) is sees, (persona, name, got)
+    assert AccessLog.objects.filter(action="api", what=f"api records {name}").count() == 4
+    client.logout()
+    login(client, personas["viewer"])
+    assert client.get(url).status_code == 403
