@@ -544,7 +544,7 @@ class CaseWork:
             qs = qs.filter(_due_ord__lte=today_ord + scale.due_soon)
         # Every part's column is an annotation, added in PART's order in one call, so each part's SELECT
         # lists them in the same order for the UNION. The child's, team's and worker's names are joined
-        # once, outside the union (CaseWork._read), as are the state and the working days overdue, which
+        # once, outside the union (CaseWork.rows), as are the state and the working days overdue, which
         # are read off the one due ordinal rather than recomputed in every part.
         qs = qs.order_by().annotate(
             work=Value(str(kind), output_field=CharField()),
@@ -610,17 +610,22 @@ class CaseWork:
             sql, params = self._union_sql()
             q = connection.ops.quote_name
             child, unit, worker = Child._meta, OrgUnit._meta, Worker._meta
+
+            def col(alias, meta, name):
+                return f"{alias}.{q(meta.get_field(name).column)}"
+
             # The child's, team's and worker's names by primary key: joining them inside each part lets
             # SQLite's planner drive a part from the children's table; out here they are lookups.
             outer = (
-                f"SELECT u.work, u.record_id, u.child_pk, c.{q('child_id')}, c.{q('given_name')}, "  # noqa: S608
-                f"c.{q('family_name')}, u.team_pk, t.{q('name')}, u.worker_pk, w.{q('worker_id')}, "
-                f"w.{q('name')}, u.started, u.due, %s - u.due_ord, "
+                f"SELECT u.work, u.record_id, u.child_pk, {col('c', child, 'child_id')}, "  # noqa: S608
+                f"{col('c', child, 'given_name')}, {col('c', child, 'family_name')}, u.team_pk, "
+                f"{col('t', unit, 'name')}, u.worker_pk, {col('w', worker, 'worker_id')}, "
+                f"{col('w', worker, 'name')}, u.started, u.due, %s - u.due_ord, "
                 f"CASE WHEN u.due_ord < %s THEN %s ELSE %s END "
                 f"FROM ({sql}) u "
-                f"INNER JOIN {q(child.db_table)} c ON c.{q(child.pk.column)} = u.child_pk "
-                f"LEFT OUTER JOIN {q(unit.db_table)} t ON t.{q(unit.pk.column)} = u.team_pk "
-                f"LEFT OUTER JOIN {q(worker.db_table)} w ON w.{q(worker.pk.column)} = u.worker_pk"
+                f"INNER JOIN {q(child.db_table)} c ON {col('c', child, 'id')} = u.child_pk "
+                f"LEFT OUTER JOIN {q(unit.db_table)} t ON {col('t', unit, 'id')} = u.team_pk "
+                f"LEFT OUTER JOIN {q(worker.db_table)} w ON {col('w', worker, 'id')} = u.worker_pk"
             )
             states = [WorkState.OVERDUE.value, WorkState.DUE_SOON.value]
             with connection.cursor() as cursor:
