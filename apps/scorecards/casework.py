@@ -50,7 +50,10 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
+from django.db.models.lookups import Exact
+from django.db.models.sql import Query
 
 from apps.assessments.models import Assessment, Conference, S47Enquiry
 from apps.care.models import CareLeaverStatus, CLAReview, HealthAssessment, MissingEpisode
@@ -70,6 +73,10 @@ from .choices import DEFAULTS, TimescaleUnit, WorkKind, WorkState
 # The columns every kind's query selects, in the UNION's order. Names no record model uses for a field of its
 # own (MissingEpisode has a `kind`, Assessment a `team_id`), so each can be an annotation on every part.
 PART = ("work", "record_id", "child_pk", "team_pk", "worker_pk", "started", "due", "due_ord")
+# The columns of a kind's own query (CaseWork._part), before its due date and its team and worker are
+# worked out around it: the team and worker the record itself names (null where it names none), where the
+# timescale runs from and which of its steps runs.
+INNER = ("work", "record_id", "child_pk", "rec_team", "rec_worker", "started", "step")
 # The columns of an item as CaseWork.rows gives it: the part's, less the ordinal, with the child's, team's and
 # worker's names and the item's state and working days overdue.
 OUTPUT = (
@@ -138,19 +145,19 @@ class AddMonths(Func):
         )
 
 
-def step_due(start: str, step: Step):
-    """The due date, as an expression, one step after the date column or annotation `start`."""
+def _due_sql(started, step: Step):
+    """The due date one step after `started` (an expression): for a working-day step the n-th working day
+    of the calendar after it (n working days d with started < d <= due, the calendar's primary key walked
+    forward n rows), else date arithmetic."""
     amount, unit = int(step.amount), step.unit
     if unit == TimescaleUnit.WORKING_DAYS:
-        # The n-th working day after the start (n working days d with start < d <= due): the calendar's
-        # primary key walked forward from the start, n rows of it.
         return Subquery(
-            WorkingDay.objects.filter(date__gt=OuterRef(start), is_working=True)
+            WorkingDay.objects.filter(date__gt=started, is_working=True)
             .order_by("date")
             .values("date")[amount - 1 : amount],
             output_field=DateField(),
         )
-    return _calendar_step(F(start), amount, unit)
+    return _calendar_step(started, amount, unit)
 
 
 def _calendar_step(expression, amount: int, unit: str):
@@ -161,34 +168,67 @@ def _calendar_step(expression, amount: int, unit: str):
     return AddDays(expression, amount * (7 if unit == TimescaleUnit.WEEKS else 1))
 
 
-def step_due_ord(start: str, step: Step):
-    """The calendar ordinal of step_due's date, which the state and the working days overdue compare: for a
+def _due_ord_sql(started, step: Step):
+    """The calendar ordinal of _due_sql's date, which the state and the working days overdue compare: for a
     working-day step the start's ordinal plus n (one key lookup, not the walk again), else the ordinal of
     the calendar date the step lands on."""
     amount, unit = int(step.amount), step.unit
     if unit == TimescaleUnit.WORKING_DAYS:
-        return ordinal_of(OuterRef(start)) + Value(amount)
-    return ordinal_of(_calendar_step(OuterRef(start), amount, unit))
+        return ordinal_of(started) + Value(amount)
+    return ordinal_of(_calendar_step(started, amount, unit))
 
 
-def with_due(qs, *branches):
-    """`qs` with `_due` and `_due_ord` one step after its `_from`: branches are (condition, step) pairs, the
-    step of the first whose condition holds, the last one's (condition None) otherwise."""
-    *whens, (_, last) = branches
+def with_steps(qs, *branches):
+    """`qs` with `_step`, the index of the step that runs from its `_from`, and the steps: branches are
+    (condition, step) pairs, the first whose condition holds, the last one's (condition None) otherwise.
+    The due date itself is worked out from `_from` and `_step` outside the part (CaseWork._part_sql), so
+    that `_from`, often a correlated subquery, is evaluated once per row rather than once in every place
+    a due date, its ordinal and the state filter would repeat it."""
+    *whens, _ = branches
+    steps = tuple(step for _, step in branches)
     if not whens:
-        return qs.annotate(_due=step_due("_from", last), _due_ord=step_due_ord("_from", last))
-    return qs.annotate(
-        _due=Case(
-            *[When(c, then=step_due("_from", st)) for c, st in whens],
-            default=step_due("_from", last),
-            output_field=DateField(),
-        ),
-        _due_ord=Case(
-            *[When(c, then=step_due_ord("_from", st)) for c, st in whens],
-            default=step_due_ord("_from", last),
-            output_field=IntegerField(),
-        ),
+        return qs.annotate(_step=Value(0, output_field=IntegerField())), steps
+    step = Case(
+        *[When(c, then=Value(i)) for i, (c, _) in enumerate(whens)],
+        default=Value(len(whens)),
+        output_field=IntegerField(),
     )
+    return qs.annotate(_step=step), steps
+
+
+def _by_step(column, steps, make):
+    """make(step) for the one step, else a CASE on the step column (an expression) choosing among them."""
+    if len(steps) == 1:
+        return make(steps[0])
+    return Case(
+        *[When(Exact(column, i), then=make(st)) for i, st in enumerate(steps[:-1])],
+        default=make(steps[-1]),
+    )
+
+
+def compile_sql(expression) -> tuple[str, list]:
+    """An expression over raw column references (RawSQL) compiled to SQL for the connection in use."""
+    query = Query(WorkingDay)
+    compiler = query.get_compiler(connection=connection)
+    sql, params = compiler.compile(expression.resolve_expression(query))
+    return sql, list(params)
+
+
+# A column of the subquery a part's due date is worked out around (CaseWork._part_sql): `alias` is one of
+# that statement's own literals, never a value.
+def _started(alias: str):
+    return RawSQL(f"{alias}.started", (), output_field=DateField())  # noqa: S611
+
+
+def _step(alias: str):
+    return RawSQL(f"{alias}.step", (), output_field=IntegerField())  # noqa: S611
+
+
+def fence() -> str:
+    """The clause that keeps a subquery from being merged into the query around it (an OFFSET, on both
+    SQLite and PostgreSQL): what it selects is computed once per row, not copied into every place the
+    outer query names it."""
+    return " LIMIT -1 OFFSET 0" if connection.vendor == "sqlite" else " OFFSET 0"
 
 
 # --- timescales ----------------------------------------------------------------------------------------
@@ -240,10 +280,12 @@ def timescales() -> dict[str, Scale]:
 # --- the parts -----------------------------------------------------------------------------------------
 
 
-def _allocation(d: dt.date, value: str):
-    """The team or worker of the allocation open at D for the outer row's child (latest started)."""
+def _allocation(d: dt.date, value: str, child=None):
+    """The team or worker of the allocation open at D for a child (latest started): the outer row's child,
+    or the child whose pk the SQL `child` names."""
     return Subquery(
-        Allocation.objects.filter(child_id=OuterRef("child_id"), start_date__lte=d)
+        Allocation.objects.filter(child_id=child if child is not None else OuterRef("child_id"))
+        .filter(start_date__lte=d)
         .filter(Q(end_date__isnull=True) | Q(end_date__gt=d))
         .order_by("-start_date", "-pk")
         .values(value)[:1],
@@ -251,13 +293,13 @@ def _allocation(d: dt.date, value: str):
     )
 
 
-def _either(*expressions):
-    """The first of these team or worker pks that is not null."""
-    return Coalesce(*expressions, output_field=IntegerField())
-
-
 def _latest(qs, field_name: str):
     return Subquery(qs.order_by(f"-{field_name}").values(field_name)[:1], output_field=DateField())
+
+
+# Each part gives the query of its kind's open work (with `_from`, where its timescale runs from, and
+# `_step`, with_steps), the steps, and its columns: the record's ID, the team and worker the record itself
+# names (None: the allocation's, CaseWork._union_sql), and the field of the team on the record, if any.
 
 
 def _assessments(d, s: Scale):
@@ -267,31 +309,38 @@ def _assessments(d, s: Scale):
         .filter(Q(authorised_date__isnull=True) | Q(authorised_date__gt=d))
     )
     qs = qs.annotate(_from=F("start_date"))
-    return with_due(qs, (None, s.first)), {
+    return *with_steps(qs, (None, s.first)), {
         "record": F("assessment_id"),
         "team_field": "team_id",
-        "team": _either(F("team_id"), _allocation(d, "team_id")),
-        "worker": _either(F("worker_id"), _allocation(d, "worker_id")),
+        "team": F("team_id"),
+        "worker": F("worker_id"),
     }
 
 
 def _icpcs(d, s: Scale):
+    # Walked in table order (Unindexed start): nearly every enquiry started on or before a recent date, and
+    # the start index's random reads of all of them cost twice the plain scan.
     qs = (
-        S47Enquiry.objects.filter(start_date__lte=d)
+        S47Enquiry.objects.alias(_start=Unindexed("start_date"))
+        .filter(_start__lte=d)
         .exclude(icpc_not_required=True)
         .filter(Q(completed_date__isnull=True) | Q(completed_date__gt=d) | Q(outcome="icpc"))
         .annotate(_from=Coalesce(F("discussion__held_date"), F("start_date")))
     )
     initial = Conference.objects.filter(child_id=OuterRef("child_id"), kind="initial", held_date__lte=d)
-    qs = qs.exclude(Exists(initial.filter(held_date__gte=OuterRef("_from")))).exclude(
-        Exists(initial.filter(s47_id=OuterRef("pk")))
+    qs = qs.exclude(Exists(initial.filter(s47_id=OuterRef("pk")))).exclude(
+        Exists(initial.filter(held_date__gte=OuterRef("_from")))
     )
-    return with_due(qs, (None, s.first)), {
+    return *with_steps(qs, (None, s.first)), {
         "record": F("s47_id"),
         "team_field": "team_id",
-        "team": _either(F("team_id"), _allocation(d, "team_id")),
-        "worker": _allocation(d, "worker_id"),
+        "team": F("team_id"),
+        "worker": None,
     }
+
+
+def _plan_columns():
+    return {"record": F("plan_id"), "team_field": "team_id", "team": F("team_id"), "worker": None}
 
 
 def _review_conferences(d, s: Scale):
@@ -300,13 +349,7 @@ def _review_conferences(d, s: Scale):
     )
     qs = one_per_child(CPPlan, d, by_end=True).annotate(_last=_latest(reviews, "held_date"))
     qs = qs.annotate(_from=Coalesce(F("_last"), F("start_date")))
-    qs = with_due(qs, (Q(_last__isnull=True), s.first), (None, s.then or s.first))
-    return qs, {
-        "record": F("plan_id"),
-        "team_field": "team_id",
-        "team": _either(F("team_id"), _allocation(d, "team_id")),
-        "worker": _allocation(d, "worker_id"),
-    }
+    return *with_steps(qs, (Q(_last__isnull=True), s.first), (None, s.then or s.first)), _plan_columns()
 
 
 def _plan_visits(model, visit_kind: str):
@@ -320,12 +363,7 @@ def _plan_visits(model, visit_kind: str):
         qs = one_per_child(model, d, by_end=True).annotate(
             _from=Coalesce(_latest(visits, "visit_date"), F("start_date"))
         )
-        return with_due(qs, (None, s.first)), {
-            "record": F("plan_id"),
-            "team_field": "team_id",
-            "team": _either(F("team_id"), _allocation(d, "team_id")),
-            "worker": _allocation(d, "worker_id"),
-        }
+        return *with_steps(qs, (None, s.first)), _plan_columns()
 
     return part
 
@@ -334,13 +372,8 @@ def _in_care(d):
     return looked_after_at(d, by_end=True).annotate(_poc=Coalesce(F("period_of_care_start"), F("start_date")))
 
 
-def _care_columns(d):
-    return {
-        "record": F("episode_id"),
-        "team_field": "team_id",
-        "team": _either(F("team_id"), _allocation(d, "team_id")),
-        "worker": _allocation(d, "worker_id"),
-    }
+def _care_columns():
+    return {"record": F("episode_id"), "team_field": "team_id", "team": F("team_id"), "worker": None}
 
 
 def _cla_visits(d, s: Scale):
@@ -348,7 +381,7 @@ def _cla_visits(d, s: Scale):
         child_id=OuterRef("child_id"), kind="cla", visit_date__gte=OuterRef("_poc"), visit_date__lte=d
     ).exclude(seen=False)
     qs = _in_care(d).annotate(_from=Coalesce(_latest(visits, "visit_date"), F("_poc")))
-    return with_due(qs, (None, s.first)), _care_columns(d)
+    return *with_steps(qs, (None, s.first)), _care_columns()
 
 
 def _cla_reviews(d, s: Scale):
@@ -361,8 +394,7 @@ def _cla_reviews(d, s: Scale):
     qs = _in_care(d).annotate(_k=Coalesce(held, Value(0)), _last=_latest(reviews, "review_date"))
     qs = qs.annotate(_from=Coalesce(F("_last"), F("_poc")))
     then = s.then or s.first
-    qs = with_due(qs, (Q(_k=0), s.first), (Q(_k=1), then), (None, s.later or then))
-    return qs, _care_columns(d)
+    return *with_steps(qs, (Q(_k=0), s.first), (Q(_k=1), then), (None, s.later or then)), _care_columns()
 
 
 def _ihas(d, s: Scale):
@@ -373,7 +405,7 @@ def _ihas(d, s: Scale):
         completed_date__lte=d,
     )
     qs = _in_care(d).exclude(Exists(done)).annotate(_from=F("_poc"))
-    return with_due(qs, (None, s.first)), _care_columns(d)
+    return *with_steps(qs, (None, s.first)), _care_columns()
 
 
 def _rhas(d, s: Scale):
@@ -386,26 +418,28 @@ def _rhas(d, s: Scale):
     qs = _in_care(d).annotate(_from=_latest(done, "completed_date")).filter(_from__isnull=False)
     # Under 5 on the date of the last assessment: the fifth birthday (60 months on) is after it.
     qs = qs.annotate(_fifth=AddMonths(F("child__date_of_birth"), 60))
-    qs = with_due(qs, (Q(_fifth__gt=F("_from")), s.first), (None, s.then or s.first))
-    return qs, _care_columns(d)
+    return *with_steps(qs, (Q(_fifth__gt=F("_from")), s.first), (None, s.then or s.first)), _care_columns()
 
 
 def _pathway_plans(d, s: Scale):
     later = CareLeaverStatus.objects.filter(
         child_id=OuterRef("child_id"), status_date__gt=OuterRef("status_date"), status_date__lte=d
     )
+    # Walked in table order (Unindexed status date), as the ICPC part is: nearly every status is dated on
+    # or before a recent date, and reading them all through the date index took four times the scan.
     qs = (
-        CareLeaverStatus.objects.filter(status_date__lte=d, eligibility__in=("relevant", "former_relevant"))
+        CareLeaverStatus.objects.alias(_status=Unindexed("status_date"))
+        .filter(_status__lte=d, eligibility__in=("relevant", "former_relevant"))
         .exclude(Exists(later))
         .exclude(in_touch="DIED")
         .filter(child__date_of_birth__gt=years_before(d, 21))
         .annotate(_from=Coalesce(F("pathway_plan_review_date"), F("status_date")))
     )
-    return with_due(qs, (None, s.first)), {
+    return *with_steps(qs, (None, s.first)), {
         "record": Value(""),
         "team_field": "pa_worker__team_id",
-        "team": _either(F("pa_worker__team_id"), _allocation(d, "team_id")),
-        "worker": _either(F("pa_worker_id"), _allocation(d, "worker_id")),
+        "team": F("pa_worker__team_id"),
+        "worker": F("pa_worker_id"),
     }
 
 
@@ -413,11 +447,7 @@ def _return_interviews(d, s: Scale):
     qs = MissingEpisode.objects.filter(
         kind="missing", end_date__isnull=False, end_date__lte=d, return_interview_offered__isnull=True
     ).annotate(_from=F("end_date"))
-    return with_due(qs, (None, s.first)), {
-        "record": F("episode_id"),
-        "team": _allocation(d, "team_id"),
-        "worker": _allocation(d, "worker_id"),
-    }
+    return *with_steps(qs, (None, s.first)), {"record": F("episode_id"), "team": None, "worker": None}
 
 
 PARTS = {
@@ -491,16 +521,16 @@ class CaseWork:
         return replace(self, **changes)
 
     def parts(self):
-        """One queryset per kind, filtered and projected to OUTPUT (nothing to read: one empty one)."""
-        today_ord = as_at_ordinal(self.as_at)
-        if today_ord is None or self.empty or not self.kinds:
-            return [self._part(WorkKind.ASSESSMENT, 0).none()]
-        return [self._part(kind, today_ord) for kind in self.kinds]
+        """One (queryset, steps) per kind asked for, filtered by openness and the viewer's access and
+        projected to INNER."""
+        return [self._part(kind) for kind in self.kinds]
 
-    def _part(self, kind, today_ord: int):
-        scale = self.scales[str(kind)]
-        qs, columns = PARTS[kind](self.as_at, scale)
-        teams = (self.team,) if self.team is not None else self.teams
+    def _teams(self):
+        return (self.team,) if self.team is not None else self.teams
+
+    def _part(self, kind):
+        qs, steps, columns = PARTS[kind](self.as_at, self.scales[str(kind)])
+        teams = self._teams()
         implied = (
             self.scope is not None
             and teams is not None
@@ -515,9 +545,10 @@ class CaseWork:
         elif not implied:
             for args, kwargs in self.child_filters:
                 qs = qs.filter(*args, **kwargs)
-        if teams is not None and len(teams) == 1:
+        if teams is not None and len(teams) >= 1:
             # Narrow by an indexed condition first: an item counts for the team on its record, else for the
-            # team of the child's open allocation, so it is one of these or the exact test below drops it.
+            # team of the child's open allocation, so it is one of these or the exact test (_union_sql)
+            # drops it.
             allocated = (
                 Allocation.objects.filter(team_id__in=teams, start_date__lte=self.as_at)
                 .filter(Q(end_date__isnull=True) | Q(end_date__gt=self.as_at))
@@ -531,54 +562,94 @@ class CaseWork:
             elif columns.get("team_field"):
                 near |= Q(**{f"{columns['team_field']}__in": teams})
             qs = qs.filter(near)
-        qs = qs.annotate(_team=columns["team"], _worker=columns["worker"])
-        if teams is not None:
-            qs = qs.filter(_team__in=teams)
-        if self.worker is not None:
-            qs = qs.filter(_worker=self.worker)
-        if self.state == WorkState.OVERDUE:
-            qs = qs.filter(_due_ord__lt=today_ord)
-        elif self.state == WorkState.DUE_SOON:
-            qs = qs.filter(_due_ord__gte=today_ord, _due_ord__lte=today_ord + scale.due_soon)
-        else:
-            qs = qs.filter(_due_ord__lte=today_ord + scale.due_soon)
-        # Every part's column is an annotation, added in PART's order in one call, so each part's SELECT
-        # lists them in the same order for the UNION. The child's, team's and worker's names are joined
-        # once, outside the union (CaseWork.rows), as are the state and the working days overdue, which
-        # are read off the one due ordinal rather than recomputed in every part.
+        # Every part's column is an annotation, added in INNER's order in one call, so each part's SELECT
+        # lists them in the same order for the UNION.
+        none = Cast(Value(None), output_field=IntegerField())
         qs = qs.order_by().annotate(
             work=Value(str(kind), output_field=CharField()),
             record_id=_text(columns["record"]),
             child_pk=F("child_id"),
-            team_pk=F("_team"),
-            worker_pk=F("_worker"),
+            rec_team=columns["team"] if columns["team"] is not None else none,
+            rec_worker=columns["worker"] if columns["worker"] is not None else none,
             started=F("_from"),
-            due=F("_due"),
-            due_ord=F("_due_ord"),
+            step=F("_step"),
         )
-        return qs.values(*PART)
+        return qs.values(*INNER), steps
+
+    def _part_sql(self, kind, qs, steps, today_ord: int) -> tuple[str, list]:
+        """A part's items with their due date and its ordinal, worked out once per row from the start and
+        the step (both fenced, see fence()), and only those due soon or overdue (or the state asked for)."""
+        sql, params = qs.query.get_compiler(using=qs.db).as_sql()
+        due, due_params = compile_sql(_by_step(_step("q"), steps, lambda st: _due_sql(_started("q"), st)))
+        due_ord, ord_params = compile_sql(
+            _by_step(_step("p"), steps, lambda st: _due_ord_sql(_started("p"), st))
+        )
+        if self.state == WorkState.OVERDUE:
+            where, where_params = "q.due_ord < %s", [today_ord]
+        elif self.state == WorkState.DUE_SOON:
+            soon = self.scales[str(kind)].due_soon
+            where, where_params = "q.due_ord >= %s AND q.due_ord <= %s", [today_ord, today_ord + soon]
+        else:
+            where, where_params = "q.due_ord <= %s", [today_ord + self.scales[str(kind)].due_soon]
+        # The due date is worked out in the outer SELECT, for the items the state keeps: a working-day
+        # step walks the calendar, which the ordinal (one key lookup) spares the rest.
+        cols = ", ".join(f"q.{c}" for c in INNER if c != "step")
+        # Parameters in the order their placeholders appear.
+        return (
+            f"SELECT {cols}, {due} AS due, q.due_ord FROM (SELECT p.*, {due_ord} AS due_ord "  # noqa: S608
+            f"FROM ({sql}{fence()}) p{fence()}) q WHERE {where}",
+            [*due_params, *ord_params, *params, *where_params],
+        )
 
     def queryset(self):
-        """Every kind's query as one UNION ALL of dicts (PART): the items before their names are joined."""
-        first, *rest = self.parts()
-        return first.union(*rest, all=True) if rest else first
+        """The parts' querysets and steps (what _union_sql compiles; also what a test counts)."""
+        return self.parts()
 
     def _union_sql(self) -> tuple[str, list]:
-        """The union's SQL and parameters, compiled once per process for the same list: building eleven
-        parts' expressions costs about as much as running them on a team's list, and a manager's sorting,
-        paging and export of one list ask for the same statement again. The key is everything the statement
-        is made from; the records are read afresh every time."""
+        """Every kind's items as one UNION ALL, then the team and worker each is for (the record's, else
+        the allocation open at D's), narrowed by team and worker: the PART columns. Compiled once per
+        process for the same list: building eleven parts' expressions costs about as much as running them
+        on a team's list, and a manager's sorting, paging and export of one list ask for the same statement
+        again. The key is everything the statement is made from; the records are read afresh every time."""
         key = self._statement_key()
         cached = _STATEMENTS.get(key) if key is not None else None
         if cached is None:
-            union = self.queryset()
-            sql, params = union.query.get_compiler(using=union.db).as_sql()
-            cached = (sql, tuple(params))
+            cached = self._compile()
             if key is not None:
                 if len(_STATEMENTS) >= STATEMENT_CACHE_SIZE:
                     _STATEMENTS.pop(next(iter(_STATEMENTS)))
                 _STATEMENTS[key] = cached
         return cached[0], list(cached[1])
+
+    def _compile(self) -> tuple[str, tuple]:
+        # Only asked for a list that can hold items (rows() and counts() answer the others themselves).
+        today_ord = as_at_ordinal(self.as_at)
+        parts = [
+            self._part_sql(kind, qs, steps, today_ord)
+            for kind, (qs, steps) in zip(self.kinds, self.queryset(), strict=True)
+        ]
+        # Every piece is compiled by Django or written here; no value reaches the SQL but as a parameter.
+        union = " UNION ALL ".join(f"SELECT * FROM ({sql}) x{i}" for i, (sql, _) in enumerate(parts))  # noqa: S608
+        params = [p for _, ps in parts for p in ps]
+        child = RawSQL("u.child_pk", (), output_field=IntegerField())
+        team, team_params = compile_sql(_allocation(self.as_at, "team_id", child))
+        worker, worker_params = compile_sql(_allocation(self.as_at, "worker_id", child))
+        where, where_params = [], []
+        teams = self._teams()
+        if teams is not None:
+            where.append(f"v.team_pk IN ({', '.join(['%s'] * len(teams))})" if teams else "1 = 0")
+            where_params += list(teams)
+        if self.worker is not None:
+            where.append("v.worker_pk = %s")
+            where_params.append(self.worker)
+        cols = ", ".join(f"u.{c}" for c in ("work", "record_id", "child_pk"))
+        sql = (
+            f"SELECT v.work, v.record_id, v.child_pk, v.team_pk, v.worker_pk, v.started, v.due, "  # noqa: S608
+            f"v.due_ord FROM (SELECT {cols}, COALESCE(u.rec_team, {team}) AS team_pk, "
+            f"COALESCE(u.rec_worker, {worker}) AS worker_pk, u.started, u.due, u.due_ord "
+            f"FROM ({union}) u{fence()}) v" + (f" WHERE {' AND '.join(where)}" if where else "")
+        )
+        return sql, tuple([*team_params, *worker_params, *params, *where_params])
 
     def _statement_key(self):
         # The child filters restrict() adds are the scope's rule (see _part); any other filter is not
