@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils import dateformat
 
 from apps.core.converters import is_url_child_id
 
@@ -16,6 +17,19 @@ class PortalTable(tables.Table):
     class Meta:
         attrs = {"class": "table table--compact"}
         empty_text = "No children match these filters."
+
+
+class DayColumn(tables.Column):
+    """A date as the booklet writes it (1 Mar 2018), in the page and in an export. django-tables2's
+    DateColumn is a TemplateColumn that compiles its template again for every cell: two date columns were
+    a third of a 50-row case tracking page's rendering."""
+
+    def __init__(self, *args, format: str = "j M Y", **kwargs):
+        self.format = format
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return dateformat.format(value, self.format)
 
 
 class ChildTable(PortalTable):
@@ -30,7 +44,7 @@ class ChildTable(PortalTable):
         ),
     )
     sex = tables.Column()
-    date_of_birth = tables.DateColumn(verbose_name="Date of birth", format="j M Y")
+    date_of_birth = DayColumn(verbose_name="Date of birth")
     age = tables.Column("Age", empty_values=(), order_by=("-date_of_birth",), attrs={"td": {"class": "num"}})
     ethnicity = tables.Column()
     uasc = tables.Column("UASC", empty_values=())

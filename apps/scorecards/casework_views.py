@@ -23,7 +23,7 @@ from apps.core.calendar import CALENDAR_END, CALENDAR_START
 from apps.core.converters import is_url_child_id
 from apps.core.models import OrgLevel, OrgUnit
 from apps.people.selectors import teams_in_scope
-from apps.people.tables import PortalTable
+from apps.people.tables import DayColumn, PortalTable
 from apps.people.views import ChildLevelListView
 from apps.workforce.models import Worker
 
@@ -132,8 +132,8 @@ class CaseworkTable(PortalTable):
     team = tables.Column("Team", accessor="team_name", default="no team")
     kind = tables.Column("Kind", accessor="work")
     record = tables.Column("Record", accessor="record_id", default="–")
-    started = tables.DateColumn(verbose_name="Started", accessor="started", format="j M Y")
-    due = tables.DateColumn(verbose_name="Due", accessor="due", format="j M Y")
+    started = DayColumn(verbose_name="Started", accessor="started")
+    due = DayColumn(verbose_name="Due", accessor="due")
     days_overdue = tables.Column(
         "Working days overdue",
         accessor="days_overdue",

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from apps.accounts.access import sees_names
-from apps.people.tables import PortalTable
+from apps.people.tables import DayColumn, PortalTable
 
 # Annotations a population may name among its columns: (header, how the value is shown).
 ANNOTATED = {
@@ -145,7 +145,7 @@ def _field_column(model, path: str):
     if internal == "DateTimeField":
         return tables.DateTimeColumn(verbose_name=header, accessor=path, format="j M Y H:i")
     if internal == "DateField":
-        return tables.DateColumn(verbose_name=header, accessor=path, format="j M Y")
+        return DayColumn(verbose_name=header, accessor=path)
     if internal == "BooleanField":
         return tables.BooleanColumn(verbose_name=header, accessor=path, yesno="Yes,No", null=True)
     if field is not None and field.choices:
