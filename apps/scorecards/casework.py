@@ -36,6 +36,7 @@ from dataclasses import dataclass, field, replace
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -44,13 +45,14 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     Subquery,
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Expression, RawSQL
 from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import Exact
 from django.db.models.sql import Query
@@ -421,16 +423,50 @@ def _rhas(d, s: Scale):
     return *with_steps(qs, (Q(_fifth__gt=F("_from")), s.first), (None, s.then or s.first)), _care_columns()
 
 
+class LatestPerChild(Expression):
+    """True for the rows that are their child's latest on or before D by a date field: (child, date) IN
+    (each child's greatest date on or before D). One ordered pass over the (child, date) index rather than
+    a NOT EXISTS for every row: a third of the time on the large council's 49,000 care leaver statuses.
+    Made for a part's own query (compiled at the top level, never relabelled into another)."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, model, field_name: str, d: dt.date, latest=None, alias: str | None = None):
+        super().__init__()
+        self.model, self.field_name, self.d, self.alias = model, field_name, d, alias
+        self.latest = latest or Subquery(
+            model.objects.filter(**{f"{field_name}__lte": d})
+            .order_by()
+            .values("child_id")
+            .annotate(_latest=Max(field_name))
+            .values("child_id", "_latest")
+        )
+
+    def get_source_expressions(self):
+        return [self.latest]
+
+    def set_source_expressions(self, exprs):
+        (self.latest,) = exprs
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        latest = self.latest.resolve_expression(query, allow_joins, reuse, summarize, for_save)
+        return LatestPerChild(self.model, self.field_name, self.d, latest, query.get_initial_alias())
+
+    def as_sql(self, compiler, connection):
+        sub, params = compiler.compile(self.latest)
+        q = connection.ops.quote_name
+        alias = compiler.quote_name_unless_alias(self.alias)
+        child = q(self.model._meta.get_field("child").column)
+        when = q(self.model._meta.get_field(self.field_name).column)
+        return f"({alias}.{child}, {alias}.{when}) IN {sub}", params
+
+
 def _pathway_plans(d, s: Scale):
-    later = CareLeaverStatus.objects.filter(
-        child_id=OuterRef("child_id"), status_date__gt=OuterRef("status_date"), status_date__lte=d
-    )
-    # Walked in table order (Unindexed status date), as the ICPC part is: nearly every status is dated on
-    # or before a recent date, and reading them all through the date index took four times the scan.
+    # The child's latest status on or before D, relevant or former relevant.
     qs = (
-        CareLeaverStatus.objects.alias(_status=Unindexed("status_date"))
-        .filter(_status__lte=d, eligibility__in=("relevant", "former_relevant"))
-        .exclude(Exists(later))
+        CareLeaverStatus.objects.filter(LatestPerChild(CareLeaverStatus, "status_date", d))
+        .filter(eligibility__in=("relevant", "former_relevant"))
         .exclude(in_touch="DIED")
         .filter(child__date_of_birth__gt=years_before(d, 21))
         .annotate(_from=Coalesce(F("pathway_plan_review_date"), F("status_date")))
@@ -693,8 +729,7 @@ class CaseWork:
                 f"{col('t', unit, 'name')}, u.worker_pk, {col('w', worker, 'worker_id')}, "
                 f"{col('w', worker, 'name')}, u.started, u.due, %s - u.due_ord, "
                 f"CASE WHEN u.due_ord < %s THEN %s ELSE %s END "
-                f"FROM ({sql}) u "
-                f"INNER JOIN {q(child.db_table)} c ON {col('c', child, 'id')} = u.child_pk "
+                f"FROM ({sql}) u {_child_join(child, col)} "
                 f"LEFT OUTER JOIN {q(unit.db_table)} t ON {col('t', unit, 'id')} = u.team_pk "
                 f"LEFT OUTER JOIN {q(worker.db_table)} w ON {col('w', worker, 'id')} = u.worker_pk"
             )
@@ -741,6 +776,20 @@ class CaseWork:
         if cache_key is not None:
             cache.set(cache_key, out, COUNTS_CACHE_SECONDS)
         return out
+
+
+def _child_join(child, col) -> str:
+    """The join of each item's child by key. PostgreSQL, which expects several times the items there are,
+    would hash the whole children's table for it (a scan of 421,000 rows, half the LA's list on the large
+    council): there it is a LATERAL lookup per item, kept from being merged back into a plain join by its
+    OFFSET. SQLite looks each one up by key as it is."""
+    table = connection.ops.quote_name(child.db_table)
+    if connection.vendor == "postgresql":
+        return (
+            f"INNER JOIN LATERAL (SELECT * FROM {table} c0 WHERE {col('c0', child, 'id')} = u.child_pk "  # noqa: S608
+            f"OFFSET 0) c ON TRUE"
+        )
+    return f"INNER JOIN {table} c ON {col('c', child, 'id')} = u.child_pk"
 
 
 def _text(expression):
