@@ -41,6 +41,8 @@ from apps.people.models import Child
 from apps.plans.models import CINPlan, CPPlan, Visit
 from apps.scorecards.models import (
     BookletEdition,
+    CaseWorkBuild,
+    CaseWorkItem,
     BookletFile,
     BookletRecipient,
     Commentary,
@@ -697,6 +699,29 @@ class TimescaleFactory(DjangoModelFactory):
     kind = "iha"
     first_amount = 20
     first_unit = "working_days"
+
+
+class CaseWorkBuildFactory(DjangoModelFactory):
+    """A kept working-out of case tracking (normally made by apps.scorecards.casework.work_out)."""
+
+    class Meta:
+        model = CaseWorkBuild
+
+    as_at = date(2018, 6, 1)
+    scales_key = "0" * 64
+
+
+class CaseWorkItemFactory(DjangoModelFactory):
+    class Meta:
+        model = CaseWorkItem
+
+    build = factory.SubFactory(CaseWorkBuildFactory)
+    work = "assessment"
+    record_id = factory.Sequence(lambda n: f"AS{n:06d}")
+    child = factory.SubFactory(ChildFactory)
+    started = date(2018, 3, 1)
+    due = date(2018, 5, 8)
+    due_ord = 100
 
 
 def _collect() -> dict:

@@ -1,6 +1,7 @@
 """Read-only views of the scorecard layouts (edited at /manage/scorecard-layouts/, where every change writes
 an audit event), of commentary (written at /commentary/, each version audited) and of the booklet's
-editions and recipients (made on publication or at /booklets/; recipients kept at /manage/)."""
+editions and recipients (made on publication or at /booklets/; recipients kept at /manage/), and of case
+tracking's kept working-outs (their dates and sizes; the items themselves are child-level and not here)."""
 
 from django.contrib import admin
 
@@ -10,6 +11,7 @@ from .models import (
     BookletEdition,
     BookletFile,
     BookletRecipient,
+    CaseWorkBuild,
     Commentary,
     LayoutRow,
     LayoutSection,
@@ -84,3 +86,9 @@ class TimescaleAdmin(ReadOnlyAdmin):
         "later_amount",
         "due_soon",
     )
+
+
+@admin.register(CaseWorkBuild)
+class CaseWorkBuildAdmin(ReadOnlyAdmin):
+    list_display = ("as_at", "data_version", "items", "seconds", "built_at")
+    date_hierarchy = "built_at"

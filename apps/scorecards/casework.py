@@ -24,17 +24,20 @@ ahead. Work is attributed to the team on its record (assessment, S47, plan, care
 holding the case at D (the allocation open at D), and to the worker on its record (assessment; a care
 leaver's personal adviser) else the allocation's worker.
 
-The kinds are read as one UNION ALL (every part filtered, by team, worker, state and the viewer's access,
-before it is joined), so a page is one COUNT and one page query whatever the kinds."""
+The kinds are worked out together, across the LA, as one UNION ALL (items_sql), and kept (CaseWorkBuild,
+CaseWorkItem, made by `work_out`): every list, count and export of the date, for any team, worker, kind,
+state and viewer, reads the kept items by indexed conditions, until the next import or an edited timescale
+makes them obsolete. A past date an analyst asks for is worked out the same way the first time it is
+asked."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from dataclasses import dataclass, field, replace
 
-from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -56,6 +59,7 @@ from django.db.models.expressions import Expression, RawSQL
 from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import Exact
 from django.db.models.sql import Query
+from django.utils import timezone
 
 from apps.assessments.models import Assessment, Conference, S47Enquiry
 from apps.care.models import CareLeaverStatus, CLAReview, HealthAssessment, MissingEpisode
@@ -71,6 +75,7 @@ from apps.plans.models import CINPlan, CPPlan, Visit
 from apps.workforce.models import Allocation, Worker
 
 from .choices import DEFAULTS, TimescaleUnit, WorkKind, WorkState
+from .models import CaseWorkBuild, CaseWorkItem, Timescale
 
 # The columns every kind's query selects, in the UNION's order. Names no record model uses for a field of its
 # own (MissingEpisode has a `kind`, Assessment a `team_id`), so each can be an annotation on every part.
@@ -265,8 +270,6 @@ def default_scales() -> dict[str, Scale]:
 def timescales() -> dict[str, Scale]:
     """Every kind's timescale: the admins' settings (Timescale rows), the statutory default for a kind with
     no row. One query."""
-    from .models import Timescale
-
     scales = default_scales()
     for t in Timescale.objects.all():
         scales[t.kind] = Scale(
@@ -300,8 +303,8 @@ def _latest(qs, field_name: str):
 
 
 # Each part gives the query of its kind's open work (with `_from`, where its timescale runs from, and
-# `_step`, with_steps), the steps, and its columns: the record's ID, the team and worker the record itself
-# names (None: the allocation's, CaseWork._union_sql), and the field of the team on the record, if any.
+# `_step`, with_steps), the steps, and its columns: the record's ID, and the team and worker the record
+# itself names (None: the allocation's, worked out around the union by items_sql).
 
 
 def _assessments(d, s: Scale):
@@ -313,7 +316,6 @@ def _assessments(d, s: Scale):
     qs = qs.annotate(_from=F("start_date"))
     return *with_steps(qs, (None, s.first)), {
         "record": F("assessment_id"),
-        "team_field": "team_id",
         "team": F("team_id"),
         "worker": F("worker_id"),
     }
@@ -335,14 +337,13 @@ def _icpcs(d, s: Scale):
     )
     return *with_steps(qs, (None, s.first)), {
         "record": F("s47_id"),
-        "team_field": "team_id",
         "team": F("team_id"),
         "worker": None,
     }
 
 
 def _plan_columns():
-    return {"record": F("plan_id"), "team_field": "team_id", "team": F("team_id"), "worker": None}
+    return {"record": F("plan_id"), "team": F("team_id"), "worker": None}
 
 
 def _review_conferences(d, s: Scale):
@@ -375,7 +376,7 @@ def _in_care(d):
 
 
 def _care_columns():
-    return {"record": F("episode_id"), "team_field": "team_id", "team": F("team_id"), "worker": None}
+    return {"record": F("episode_id"), "team": F("team_id"), "worker": None}
 
 
 def _cla_visits(d, s: Scale):
@@ -473,7 +474,6 @@ def _pathway_plans(d, s: Scale):
     )
     return *with_steps(qs, (None, s.first)), {
         "record": Value(""),
-        "team_field": "pa_worker__team_id",
         "team": F("pa_worker__team_id"),
         "worker": F("pa_worker_id"),
     }
@@ -501,6 +501,132 @@ PARTS = {
 }
 
 
+# --- working the items out -----------------------------------------------------------------------------
+
+# The kinds whose team shows that the child is in the team's reach: the team on a record of a type that
+# ties a child to a team, or the team of the child's allocation. A care leaver's is their personal
+# adviser's team, which does not.
+TEAM_IMPLIES_ACCESS = frozenset(str(k) for k in PARTS if k != WorkKind.PATHWAY_PLAN)
+# Builds of an older import, or of another date, outlive their last reader by this long before they go.
+BUILD_KEPT_MINUTES = 10
+BUILDS_KEPT = 60
+
+
+def scales_key(scales: dict) -> str:
+    return hashlib.sha256(repr(sorted(scales.items())).encode()).hexdigest()
+
+
+def _part(as_at: dt.date, kind, scale: Scale):
+    """A kind's open work as at the date across the LA (queryset projected to INNER) and its steps."""
+    qs, steps, columns = PARTS[kind](as_at, scale)
+    # Every part's column is an annotation, added in INNER's order in one call, so each part's SELECT lists
+    # them in the same order for the UNION.
+    none = Cast(Value(None), output_field=IntegerField())
+    qs = qs.order_by().annotate(
+        work=Value(str(kind), output_field=CharField()),
+        record_id=_text(columns["record"]),
+        child_pk=F("child_id"),
+        rec_team=columns["team"] if columns["team"] is not None else none,
+        rec_worker=columns["worker"] if columns["worker"] is not None else none,
+        started=F("_from"),
+        step=F("_step"),
+    )
+    return qs.values(*INNER), steps
+
+
+def _part_sql(kind, qs, steps, scale: Scale, today_ord: int) -> tuple[str, list]:
+    """A part's items with their due date and its ordinal, worked out once per row from the start and the
+    step (both fenced, see fence()), and only those due soon or overdue."""
+    sql, params = qs.query.get_compiler(using=qs.db).as_sql()
+    due, due_params = compile_sql(_by_step(_step("q"), steps, lambda st: _due_sql(_started("q"), st)))
+    due_ord, ord_params = compile_sql(_by_step(_step("p"), steps, lambda st: _due_ord_sql(_started("p"), st)))
+    # The due date is worked out in the outer SELECT, for the items the state keeps: a working-day step
+    # walks the calendar, which the ordinal (one key lookup) spares the rest.
+    cols = ", ".join(f"q.{c}" for c in INNER if c != "step")
+    # Parameters in the order their placeholders appear.
+    return (
+        f"SELECT {cols}, {due} AS due, q.due_ord FROM (SELECT p.*, {due_ord} AS due_ord "  # noqa: S608
+        f"FROM ({sql}{fence()}) p{fence()}) q WHERE q.due_ord <= %s",
+        [*due_params, *ord_params, *params, today_ord + scale.due_soon],
+    )
+
+
+def items_sql(as_at: dt.date, scales: dict) -> tuple[str, list]:
+    """Every kind's items as at the date, due soon or overdue, across the LA: one UNION ALL of the kinds'
+    queries, then the team and worker each is for (the record's, else the allocation open at the date's),
+    worked out once per item. The PART columns."""
+    today_ord = as_at_ordinal(as_at)
+    parts = []
+    for kind in PARTS:
+        qs, steps = _part(as_at, kind, scales[str(kind)])
+        parts.append(_part_sql(kind, qs, steps, scales[str(kind)], today_ord))
+    # Every piece is compiled by Django or written here; no value reaches the SQL but as a parameter.
+    union = " UNION ALL ".join(f"SELECT * FROM ({sql}) x{i}" for i, (sql, _) in enumerate(parts))  # noqa: S608
+    params = [p for _, ps in parts for p in ps]
+    child = RawSQL("u.child_pk", (), output_field=IntegerField())
+    team, team_params = compile_sql(_allocation(as_at, "team_id", child))
+    worker, worker_params = compile_sql(_allocation(as_at, "worker_id", child))
+    sql = (
+        f"SELECT u.work, u.record_id, u.child_pk, COALESCE(u.rec_team, {team}) AS team_pk, "  # noqa: S608
+        f"COALESCE(u.rec_worker, {worker}) AS worker_pk, u.started, u.due, u.due_ord FROM ({union}) u"
+    )
+    return sql, [*team_params, *worker_params, *params]
+
+
+def kept_build(as_at: dt.date, scales: dict, version: int | None = None) -> CaseWorkBuild | None:
+    """The kept working-out for this date, these timescales and the records of the latest import."""
+    version = data_version() if version is None else version
+    return (
+        CaseWorkBuild.objects.filter(as_at=as_at, data_version=version or 0, scales_key=scales_key(scales))
+        .order_by("-pk")
+        .first()
+    )
+
+
+def work_out(as_at: dt.date, scales: dict | None = None) -> CaseWorkBuild:
+    """Work out and keep every item of open work as at the date (items_sql, written by one INSERT ...
+    SELECT in the database), then let builds no reader can want any more go. In one transaction: a list
+    never sees a build half made. Two first views at once may each make one; the later is read."""
+    scales = scales or timescales()
+    version = data_version() or 0
+    started = time.perf_counter()
+    with transaction.atomic():
+        made = CaseWorkBuild.objects.create(as_at=as_at, data_version=version, scales_key=scales_key(scales))
+        sql, params = items_sql(as_at, scales)
+        meta, q = CaseWorkItem._meta, connection.ops.quote_name
+        columns = ", ".join(
+            q(meta.get_field(name).column)
+            for name in ("build", "work", "record_id", "child", "team_pk", "worker_pk", "started", "due")
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {q(meta.db_table)} ({columns}, {q('due_ord')}) "  # noqa: S608
+                f"SELECT %s, v.work, v.record_id, v.child_pk, v.team_pk, v.worker_pk, v.started, v.due, "
+                f"v.due_ord FROM ({sql}) v",
+                [made.pk, *params],
+            )
+            made.items = cursor.rowcount
+        made.seconds = round(time.perf_counter() - started, 3)
+        made.save(update_fields=["items", "seconds"])
+        _prune(made)
+    return made
+
+
+def _prune(made: CaseWorkBuild) -> None:
+    """Builds of an older import or of other dates, once no list still reading them can be (a few
+    minutes), and any beyond the newest BUILDS_KEPT."""
+    settled = timezone.now() - dt.timedelta(minutes=BUILD_KEPT_MINUTES)
+    old = CaseWorkBuild.objects.filter(built_at__lt=settled).exclude(pk=made.pk)
+    stale = old.exclude(data_version=made.data_version, scales_key=made.scales_key)
+    beyond = CaseWorkBuild.objects.order_by("-pk").values_list("pk", flat=True)[BUILDS_KEPT:]
+    gone = list(stale.values_list("pk", flat=True)) + list(
+        old.filter(pk__in=list(beyond)).values_list("pk", flat=True)
+    )
+    if gone:
+        CaseWorkItem.objects.filter(build_id__in=gone).delete()
+        CaseWorkBuild.objects.filter(pk__in=gone).delete()
+
+
 def as_at_ordinal(d: dt.date) -> int | None:
     """The as-at date's working-day ordinal: the calendar table's own definition (core.workdays), computed
     once per list rather than read back from the table; None outside the calendar."""
@@ -510,21 +636,16 @@ def as_at_ordinal(d: dt.date) -> int | None:
         return None
 
 
-# Compiled statements by what they are made of (CaseWork._union_sql), oldest dropped first.
-STATEMENT_CACHE_SIZE = 256
-COUNTS_CACHE_SECONDS = 60
-_STATEMENTS: dict = {}
-
-
 # --- the list ------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class CaseWork:
     """The open work as at a date, as a lazy, filterable description: `filter()` (the viewer's access,
-    applied by ChildLevelMixin.restrict) and `narrow()` (the list's filters) apply to every kind's query;
-    `queryset()` is their UNION ALL with the OUTPUT columns, `counts()` the number of items by kind and
-    state. Immutable: every call returns a new one."""
+    applied by ChildLevelMixin.restrict) and `narrow()` (the list's filters) narrow the date's kept items
+    (CaseWorkBuild, made by the first list of the date that needs it); `rows()` are the items with their
+    children's, teams' and workers' names, `counts()` the number of items by kind and state. Immutable:
+    every call returns a new one."""
 
     as_at: dt.date
     scales: dict = field(default_factory=timescales, compare=False)
@@ -534,10 +655,9 @@ class CaseWork:
     kinds: tuple = tuple(PARTS)
     state: str = ""
     child_filters: tuple = ()
-    # The teams whose children the viewer may see (access.team_scope), when the list is narrowed to teams
-    # all within it: then an item's own team shows its child is in reach (the team on its record, of a
-    # record type that ties a child to a team, or of the child's allocation) and the access filter is
-    # needed only where that does not hold (a care leaver's personal adviser's team).
+    # The teams whose children the viewer may see (access.team_scope), when that is some teams: when the
+    # list is narrowed to teams all within it, an item's own team shows its child is in reach
+    # (TEAM_IMPLIES_ACCESS) and the access rule is checked only for the others.
     scope: frozenset | None = None
     empty: bool = False
     _cache: dict = field(default_factory=dict, init=False, compare=False, repr=False)
@@ -556,173 +676,73 @@ class CaseWork:
     def narrow(self, **changes) -> CaseWork:
         return replace(self, **changes)
 
-    def parts(self):
-        """One (queryset, steps) per kind asked for, filtered by openness and the viewer's access and
-        projected to INNER."""
-        return [self._part(kind) for kind in self.kinds]
-
     def _teams(self):
         return (self.team,) if self.team is not None else self.teams
 
-    def _part(self, kind):
-        qs, steps, columns = PARTS[kind](self.as_at, self.scales[str(kind)])
-        teams = self._teams()
-        implied = (
-            self.scope is not None
-            and teams is not None
-            and set(teams) <= self.scope
-            and columns.get("team_field") in ("team_id", None)
-        )
-        if not implied and self.scope is not None and self.child_filters:
-            # The viewer's access (the child filter restrict() added: children held by the scope's teams)
-            # in its correlated form, checked on this part's few candidate rows rather than by building
-            # the list of every child the scope's teams ever held.
-            qs = qs.filter(held_by_team_exists(self.scope))
-        elif not implied:
-            for args, kwargs in self.child_filters:
-                qs = qs.filter(*args, **kwargs)
-        if teams is not None and len(teams) >= 1:
-            # Narrow by an indexed condition first: an item counts for the team on its record, else for the
-            # team of the child's open allocation, so it is one of these or the exact test (_union_sql)
-            # drops it.
-            allocated = (
-                Allocation.objects.filter(team_id__in=teams, start_date__lte=self.as_at)
-                .filter(Q(end_date__isnull=True) | Q(end_date__gt=self.as_at))
-                .values("child_id")
-            )
-            # A superset of the exact test (record's team, else the allocation's), written as an OR of two
-            # indexed IN lists so that either index can drive the part.
-            near = Q(child_id__in=allocated)
-            if columns.get("team_field") == "pa_worker__team_id":
-                near |= Q(pa_worker_id__in=Worker.objects.filter(team_id__in=teams).values("pk"))
-            elif columns.get("team_field"):
-                near |= Q(**{f"{columns['team_field']}__in": teams})
-            qs = qs.filter(near)
-        # Every part's column is an annotation, added in INNER's order in one call, so each part's SELECT
-        # lists them in the same order for the UNION.
-        none = Cast(Value(None), output_field=IntegerField())
-        qs = qs.order_by().annotate(
-            work=Value(str(kind), output_field=CharField()),
-            record_id=_text(columns["record"]),
-            child_pk=F("child_id"),
-            rec_team=columns["team"] if columns["team"] is not None else none,
-            rec_worker=columns["worker"] if columns["worker"] is not None else none,
-            started=F("_from"),
-            step=F("_step"),
-        )
-        return qs.values(*INNER), steps
+    def _lists_nothing(self) -> bool:
+        return self.empty or not self.kinds or as_at_ordinal(self.as_at) is None
 
-    def _part_sql(self, kind, qs, steps, today_ord: int) -> tuple[str, list]:
-        """A part's items with their due date and its ordinal, worked out once per row from the start and
-        the step (both fenced, see fence()), and only those due soon or overdue (or the state asked for)."""
-        sql, params = qs.query.get_compiler(using=qs.db).as_sql()
-        due, due_params = compile_sql(_by_step(_step("q"), steps, lambda st: _due_sql(_started("q"), st)))
-        due_ord, ord_params = compile_sql(
-            _by_step(_step("p"), steps, lambda st: _due_ord_sql(_started("p"), st))
-        )
-        if self.state == WorkState.OVERDUE:
-            where, where_params = "q.due_ord < %s", [today_ord]
-        elif self.state == WorkState.DUE_SOON:
-            soon = self.scales[str(kind)].due_soon
-            where, where_params = "q.due_ord >= %s AND q.due_ord <= %s", [today_ord, today_ord + soon]
-        else:
-            where, where_params = "q.due_ord <= %s", [today_ord + self.scales[str(kind)].due_soon]
-        # The due date is worked out in the outer SELECT, for the items the state keeps: a working-day
-        # step walks the calendar, which the ordinal (one key lookup) spares the rest.
-        cols = ", ".join(f"q.{c}" for c in INNER if c != "step")
-        # Parameters in the order their placeholders appear.
-        return (
-            f"SELECT {cols}, {due} AS due, q.due_ord FROM (SELECT p.*, {due_ord} AS due_ord "  # noqa: S608
-            f"FROM ({sql}{fence()}) p{fence()}) q WHERE {where}",
-            [*due_params, *ord_params, *params, *where_params],
-        )
+    def build(self) -> CaseWorkBuild:
+        """The date's kept items, made now if there are none for the latest import and these timescales."""
+        if "build" not in self._cache:
+            self._cache["build"] = kept_build(self.as_at, self.scales) or work_out(self.as_at, self.scales)
+        return self._cache["build"]
 
-    def queryset(self):
-        """The parts' querysets and steps (what _union_sql compiles; also what a test counts)."""
-        return self.parts()
-
-    def _union_sql(self) -> tuple[str, list]:
-        """Every kind's items as one UNION ALL, then the team and worker each is for (the record's, else
-        the allocation open at D's), narrowed by team and worker: the PART columns. Compiled once per
-        process for the same list: building eleven parts' expressions costs about as much as running them
-        on a team's list, and a manager's sorting, paging and export of one list ask for the same statement
-        again. The key is everything the statement is made from; the records are read afresh every time."""
-        key = self._statement_key()
-        cached = _STATEMENTS.get(key) if key is not None else None
-        if cached is None:
-            cached = self._compile()
-            if key is not None:
-                if len(_STATEMENTS) >= STATEMENT_CACHE_SIZE:
-                    _STATEMENTS.pop(next(iter(_STATEMENTS)))
-                _STATEMENTS[key] = cached
-        return cached[0], list(cached[1])
-
-    def _compile(self) -> tuple[str, tuple]:
-        # Only asked for a list that can hold items (rows() and counts() answer the others themselves).
-        today_ord = as_at_ordinal(self.as_at)
-        parts = [
-            self._part_sql(kind, qs, steps, today_ord)
-            for kind, (qs, steps) in zip(self.kinds, self.queryset(), strict=True)
-        ]
-        # Every piece is compiled by Django or written here; no value reaches the SQL but as a parameter.
-        union = " UNION ALL ".join(f"SELECT * FROM ({sql}) x{i}" for i, (sql, _) in enumerate(parts))  # noqa: S608
-        params = [p for _, ps in parts for p in ps]
-        child = RawSQL("u.child_pk", (), output_field=IntegerField())
-        team, team_params = compile_sql(_allocation(self.as_at, "team_id", child))
-        worker, worker_params = compile_sql(_allocation(self.as_at, "worker_id", child))
-        where, where_params = [], []
+    def items(self):
+        """The kept items this list holds (a CaseWorkItem queryset): the viewer's access, then the list's
+        filters, each an indexed condition on the build's rows."""
+        qs = CaseWorkItem.objects.filter(build=self.build())
         teams = self._teams()
         if teams is not None:
-            where.append(f"v.team_pk IN ({', '.join(['%s'] * len(teams))})" if teams else "1 = 0")
-            where_params += list(teams)
+            qs = qs.filter(team_pk__in=teams)
         if self.worker is not None:
-            where.append("v.worker_pk = %s")
-            where_params.append(self.worker)
-        cols = ", ".join(f"u.{c}" for c in ("work", "record_id", "child_pk"))
-        sql = (
-            f"SELECT v.work, v.record_id, v.child_pk, v.team_pk, v.worker_pk, v.started, v.due, "  # noqa: S608
-            f"v.due_ord FROM (SELECT {cols}, COALESCE(u.rec_team, {team}) AS team_pk, "
-            f"COALESCE(u.rec_worker, {worker}) AS worker_pk, u.started, u.due, u.due_ord "
-            f"FROM ({union}) u{fence()}) v" + (f" WHERE {' AND '.join(where)}" if where else "")
-        )
-        return sql, tuple([*team_params, *worker_params, *params, *where_params])
-
-    def _statement_key(self):
-        # The child filters restrict() adds are the scope's rule (see _part); any other filter is not
-        # part of the key, so such a list is compiled every time.
-        if self.child_filters and self.scope is None:
-            return None
-        return (
-            connection.vendor,
-            self.as_at,
-            self.teams,
-            self.team,
-            self.worker,
-            self.kinds,
-            self.state,
-            tuple(sorted(self.scales.items())),
-            tuple(sorted(self.scope)) if self.scope is not None else None,
-            bool(self.child_filters),
-        )
+            qs = qs.filter(worker_pk=self.worker)
+        if set(self.kinds) != set(PARTS):
+            qs = qs.filter(work__in=[str(k) for k in self.kinds])
+        today_ord = as_at_ordinal(self.as_at)
+        if self.state == WorkState.OVERDUE:
+            qs = qs.filter(due_ord__lt=today_ord)
+        elif self.state == WorkState.DUE_SOON:
+            qs = qs.filter(due_ord__gte=today_ord)
+        if self.child_filters and self.scope is not None:
+            # The viewer's access (the child filter restrict() added: children held by the scope's teams)
+            # in its correlated form, checked on the list's few items rather than by building the list of
+            # every child the scope's teams ever held; not at all where the item's team shows it.
+            rule = held_by_team_exists(self.scope)
+            if teams is not None and set(teams) <= self.scope:
+                rule = Q(work__in=sorted(TEAM_IMPLIES_ACCESS)) | rule
+            qs = qs.filter(rule)
+        else:
+            for args, kwargs in self.child_filters:
+                qs = qs.filter(*args, **kwargs)
+        return qs
 
     def rows(self) -> list[dict]:
-        """Every item (OUTPUT), most overdue first: one query, the union with the child's, team's and worker's
-        names joined by key once it is made. The list's count, its pages and its export all read this;
-        read once per CaseWork."""
+        """Every item (OUTPUT), most overdue first: one query, the items with the child's, team's and worker's
+        names joined by key. The list's count, its pages and its export all read this; read once per
+        CaseWork."""
         if "rows" not in self._cache:
-            today_ord = as_at_ordinal(self.as_at)
-            if today_ord is None or self.empty or not self.kinds:
+            if self._lists_nothing():
                 self._cache["rows"] = []
                 return []
-            sql, params = self._union_sql()
+            today_ord = as_at_ordinal(self.as_at)
+            items = self.items().values(
+                "work",
+                "record_id",
+                "team_pk",
+                "worker_pk",
+                "started",
+                "due",
+                "due_ord",
+                child_pk=F("child_id"),
+            )
+            sql, params = items.query.get_compiler(using=items.db).as_sql()
             q = connection.ops.quote_name
             child, unit, worker = Child._meta, OrgUnit._meta, Worker._meta
 
             def col(alias, meta, name):
                 return f"{alias}.{q(meta.get_field(name).column)}"
 
-            # The child's, team's and worker's names by primary key: joining them inside each part lets
-            # SQLite's planner drive a part from the children's table; out here they are lookups.
             outer = (
                 f"SELECT u.work, u.record_id, u.child_pk, {col('c', child, 'child_id')}, "  # noqa: S608
                 f"{col('c', child, 'given_name')}, {col('c', child, 'family_name')}, u.team_pk, "
@@ -752,29 +772,20 @@ class CaseWork:
     def counts(self) -> dict[str, dict[str, int]]:
         """{kind: {"due_soon": n, "overdue": n}} for every kind asked for (zeros included): one query."""
         out = {str(k): {WorkState.DUE_SOON.value: 0, WorkState.OVERDUE.value: 0} for k in self.kinds}
-        today_ord = as_at_ordinal(self.as_at)
-        if self.empty or not self.kinds or today_ord is None:
+        if self._lists_nothing():
             return out
-        # The home page and a team's scorecard ask for these on every view: kept until the records change
-        # (the next import) or the day does (as_at is in the key), a minute at most.
-        key = self._statement_key()
-        cache_key = None
-        if key is not None:
-            digest = hashlib.sha256(repr((key, data_version())).encode()).hexdigest()
-            cache_key = f"casework:counts:{digest}"
-            kept = cache.get(cache_key)
-            if kept is not None:
-                return kept
-        sql, params = self._union_sql()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT u.work, u.due_ord < %s, COUNT(*) FROM ({sql}) u GROUP BY 1, 2",  # noqa: S608
-                [today_ord, *params],
-            )
-            for kind, overdue, n in cursor.fetchall():
-                out[kind][WorkState.OVERDUE.value if overdue else WorkState.DUE_SOON.value] = n
-        if cache_key is not None:
-            cache.set(cache_key, out, COUNTS_CACHE_SECONDS)
+        today_ord = as_at_ordinal(self.as_at)
+        overdue = Case(When(due_ord__lt=today_ord, then=Value(True)), default=Value(False))
+        grouped = (
+            self.items()
+            .annotate(overdue=overdue)
+            .order_by()
+            .values("work", "overdue")
+            .annotate(n=Count("pk"))
+            .values_list("work", "overdue", "n")
+        )
+        for kind, is_overdue, n in grouped:
+            out[kind][WorkState.OVERDUE.value if is_overdue else WorkState.DUE_SOON.value] = n
         return out
 
 

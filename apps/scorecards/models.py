@@ -332,3 +332,54 @@ class Timescale(models.Model):
 
     def __str__(self):
         return self.get_kind_display()
+
+
+class CaseWorkBuild(models.Model):
+    """One working-out of case tracking's open work as at a date (apps.scorecards.casework): every kind's
+    items across the LA, due soon or overdue, computed in the database by each kind's query and kept so
+    that every list, count and export of that date reads them rather than working them out again. It holds
+    for the records of one import (`data_version`, imports.selectors.data_version: records change only by
+    an import) and one set of timescales (`scales_key`); a later import or an edited timescale makes it
+    obsolete, and the next list of the date makes a new one."""
+
+    as_at = models.DateField()
+    data_version = models.PositiveIntegerField(default=0)  # 0: no import yet
+    scales_key = models.CharField(max_length=64)
+    built_at = models.DateTimeField(auto_now_add=True)
+    items = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["as_at", "data_version", "scales_key"])]
+
+    def __str__(self):
+        return f"case work as at {self.as_at} (import {self.data_version})"
+
+
+class CaseWorkItem(models.Model):
+    """One item of open work in a CaseWorkBuild: its kind, the record it is about, the child, the team and
+    worker it counts for (the record's, else the child's allocation at the date), where its timescale runs
+    from, its due date and that date's working-day ordinal. Derived data, never edited: the team and worker
+    are plain keys (no constraint ties a build to records an import may replace; the build goes with them),
+    the child a key without a database constraint, so that the access rules for child-level data know it."""
+
+    build = models.ForeignKey(CaseWorkBuild, on_delete=models.CASCADE, related_name="work_items")
+    work = models.CharField(max_length=20, choices=WorkKind.choices)
+    record_id = models.CharField(max_length=100, blank=True)
+    child = models.ForeignKey(
+        "people.Child", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    team_pk = models.IntegerField(null=True, blank=True)
+    worker_pk = models.IntegerField(null=True, blank=True)
+    started = models.DateField()
+    due = models.DateField()
+    due_ord = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["build", "team_pk"]),
+            models.Index(fields=["build", "worker_pk"]),
+        ]
+
+    def __str__(self):
+        return f"{self.work} {self.record_id} due {self.due}"

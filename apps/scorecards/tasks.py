@@ -59,3 +59,17 @@ def booklet_announce(edition_id: int) -> int:
 
     edition = BookletEdition.objects.select_related("org_unit").filter(pk=edition_id).first()
     return booklet_services.edition_announce(edition=edition) if edition else 0
+
+
+@shared_task(soft_time_limit=10 * 60, time_limit=11 * 60, **RETRY)
+def casework_today() -> int:
+    """Early each morning (the beat schedule): work out today's case tracking for the records of the night's
+    import, so that no team manager's first list of the day waits for it. Does nothing when today's is
+    already kept; the number of items."""
+    from django.utils import timezone
+
+    from . import casework
+
+    today, scales = timezone.localdate(), casework.timescales()
+    kept = casework.kept_build(today, scales) or casework.work_out(today, scales)
+    return kept.items

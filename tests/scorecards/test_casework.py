@@ -19,7 +19,7 @@ from apps.accounts.models import AccessAction, AccessLog, AuditEvent
 from apps.core.workdays import add_working_days
 from apps.scorecards import casework_views
 from apps.scorecards.casework import CaseWork, default_scales, timescales
-from apps.scorecards.models import Timescale
+from apps.scorecards.models import CaseWorkBuild, CaseWorkItem, Timescale
 from tests.factories import (
     AllocationFactory,
     AssessmentFactory,
@@ -43,8 +43,16 @@ pytestmark = pytest.mark.django_db
 URL = "/casework/"
 
 
+def fresh():
+    """Records made by factories between two lists of one date, with no import between them: the kept
+    working-out of the date (CaseWorkBuild) is for the records of the last import, so these due-date tests
+    have each list worked out afresh. Keeping it is tested below."""
+    CaseWorkBuild.objects.all().delete()
+
+
 def items(as_at, **narrow):
     """{child_id: item} of the work listed as at a date (one item per child in these tests)."""
+    fresh()
     work = CaseWork(as_at=as_at).narrow(**narrow) if narrow else CaseWork(as_at=as_at)
     rows = work.rows()
     out = {}
@@ -55,6 +63,7 @@ def items(as_at, **narrow):
 
 
 def item(as_at, child_id, kind):
+    fresh()
     found = [r for r in CaseWork(as_at=as_at).rows() if r["child_ref"] == child_id and r["work"] == kind]
     assert len(found) <= 1, found
     return found[0] if found else None
@@ -639,63 +648,86 @@ def test_home_page_and_team_scorecard_show_counts_by_kind(client, login, persona
 # --- queries -------------------------------------------------------------------------------------------
 
 
-def test_a_list_asked_again_is_not_compiled_again_and_reads_the_records_afresh(world, caseload, monkeypatch):
-    from apps.scorecards import casework
-
-    casework._STATEMENTS.clear()
-    compiled = []
-    real = casework.CaseWork.queryset
-    monkeypatch.setattr(casework.CaseWork, "queryset", lambda self: compiled.append(1) or real(self))
-    a1 = (world["teams"]["A1"].pk,)
-    first = CaseWork(as_at=AS_AT, teams=a1).rows()
-    AssessmentFactory(
-        child=child("NEW"), team=world["teams"]["A1"], start_date=date(2018, 3, 1), authorised_date=None
-    )
-    again = CaseWork(as_at=AS_AT, teams=a1).rows()
-    assert len(compiled) == 1
-    assert len(again) == len(first) + 1 and "NEW" in {r["child_ref"] for r in again}
-    # Another date, another team, or an admin's changed timescale is another statement.
-    CaseWork(as_at=date(2018, 6, 13), teams=a1).rows()
-    CaseWork(as_at=AS_AT, teams=(world["teams"]["B1"].pk,)).rows()
-    assert len(compiled) == 3
-    Timescale.objects.filter(kind="assessment").update(first_amount=40)
-    assert CaseWork(as_at=AS_AT, teams=a1).rows() != again
-    assert len(compiled) == 4
-
-
-def test_counts_are_kept_until_the_next_import(world, caseload):
+def test_a_dates_items_are_worked_out_once_and_kept_until_the_next_import(world, caseload):
     from tests.factories import ImportRunFactory
 
-    a1 = (world["teams"]["A1"].pk,)
+    a1, b1 = (world["teams"]["A1"].pk,), (world["teams"]["B1"].pk,)
+    first = CaseWork(as_at=AS_AT, teams=a1).rows()
+    assert CaseWorkBuild.objects.count() == 1
+    build = CaseWorkBuild.objects.get()
+    assert (build.as_at, build.items) == (AS_AT, CaseWorkItem.objects.count())
+    # Another team, worker, kind, state or viewer reads the same working-out.
+    CaseWork(as_at=AS_AT, teams=b1).rows()
+    CaseWork(as_at=AS_AT, teams=a1, state="overdue").counts()
+    assert CaseWorkBuild.objects.count() == 1
     before = CaseWork(as_at=AS_AT, teams=a1).counts()
     assert before["assessment"] == {"due_soon": 1, "overdue": 1}
+    # Records change only by an import: one made outside any is not read until the next import.
     AssessmentFactory(
         child=child("NEW"), team=world["teams"]["A1"], start_date=date(2018, 3, 1), authorised_date=None
     )
-    assert CaseWork(as_at=AS_AT, teams=a1).counts() == before  # kept: nothing imported
+    assert CaseWork(as_at=AS_AT, teams=a1).rows() == first
+    assert CaseWork(as_at=AS_AT, teams=a1).counts() == before
     ImportRunFactory()
+    again = CaseWork(as_at=AS_AT, teams=a1).rows()
+    assert len(again) == len(first) + 1 and "NEW" in {r["child_ref"] for r in again}
     assert CaseWork(as_at=AS_AT, teams=a1).counts()["assessment"] == {"due_soon": 1, "overdue": 2}
+    assert CaseWorkBuild.objects.count() == 2
+    # Another date, or an admin's changed timescale, is another working-out.
+    CaseWork(as_at=date(2018, 6, 13), teams=a1).rows()
+    assert CaseWorkBuild.objects.count() == 3
+    Timescale.objects.filter(kind="assessment").update(first_amount=40)
+    assert CaseWork(as_at=AS_AT, teams=a1).rows() != again
+    assert CaseWorkBuild.objects.count() == 4
+
+
+def test_builds_no_list_can_want_go_once_a_few_minutes_old(world, caseload):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.scorecards.casework import work_out
+    from tests.factories import ImportRunFactory
+
+    old = work_out(AS_AT)
+    other_day = work_out(date(2018, 6, 13))
+    ImportRunFactory()
+    # Just made: a list that looked the old one up may still be reading it.
+    current = work_out(AS_AT)
+    assert set(CaseWorkBuild.objects.values_list("pk", flat=True)) == {old.pk, other_day.pk, current.pk}
+    CaseWorkBuild.objects.filter(pk__in=[old.pk, other_day.pk]).update(
+        built_at=timezone.now() - timedelta(minutes=11)
+    )
+    newest = work_out(date(2018, 6, 13))
+    assert set(CaseWorkBuild.objects.values_list("pk", flat=True)) == {current.pk, newest.pk}
+    assert not CaseWorkItem.objects.filter(build_id__in=[old.pk, other_day.pk]).exists()
+    assert CaseWorkItem.objects.filter(build=current).count() == current.items > 0
 
 
 def test_query_counts_pinned(client, login, personas, world, caseload, django_assert_num_queries):
+    from tests.factories import ImportRunFactory
+
     login(client, personas["manager_a1"])
     params = {"org_unit": "A1", "as_at": AS_AT.isoformat()}
-    client.get(URL, params)  # warm the session
+    client.get(URL, params)  # warm the session; the first list of the date works its items out
     # Session, user and device; the org unit; the timescales; the team scope (for the rows, and for the
-    # filters' choices); the items (one UNION ALL with their children's, teams' and workers' names, read
-    # once for the count and the page); the access-log row; the filters' teams and the team's workers;
-    # the team scope once more (CaseWork.scope): 12, whatever the number of items.
-    with django_assert_num_queries(12):
+    # filters' choices); the latest import and the date's kept working-out; the items (with their children's,
+    # teams' and workers' names, read once for the count and the page); the access-log row; the filters'
+    # teams and the team's workers; the team scope once more (CaseWork.scope): 14, whatever the number of
+    # items.
+    with django_assert_num_queries(14):
         _page(client, **params)
     for n in range(30):
         kid = child(f"Q{n}")
         AssessmentFactory(
             child=kid, team=world["teams"]["A1"], start_date=date(2018, 3, 1), authorised_date=None
         )
-    with django_assert_num_queries(12):
+    ImportRunFactory()
+    _page(client, **params)  # the new import's working-out
+    with django_assert_num_queries(14):
         _page(client, **params)
-    # The export: no filter choices to offer (10).
-    with django_assert_num_queries(10):
+    # The export: no filter choices to offer (12).
+    with django_assert_num_queries(12):
         assert len(_csv(client, **params)) == 36
 
 
@@ -758,3 +790,21 @@ def test_the_worker_filter_offers_the_workers_of_the_one_team_in_view(client, lo
     # Once a worker is chosen, the workers of their team.
     workers, help_text = offered(org_unit="SA", worker="W2")
     assert (workers, help_text) == (["W1", "W2"], "")
+
+
+def test_the_morning_task_works_out_todays_items_once(world, caseload):
+    from django.utils import timezone
+    from django_celery_beat.models import PeriodicTask
+
+    from apps.scorecards import tasks
+
+    assert tasks.casework_today.delay().get() == CaseWorkBuild.objects.get().items
+    assert CaseWorkBuild.objects.get().as_at == timezone.localdate()
+    tasks.casework_today.delay()
+    assert CaseWorkBuild.objects.count() == 1
+    scheduled = PeriodicTask.objects.get(name="Work out today's case tracking")
+    assert (scheduled.task, scheduled.crontab.hour, scheduled.enabled) == (
+        "apps.scorecards.tasks.casework_today",
+        "6",
+        True,
+    )

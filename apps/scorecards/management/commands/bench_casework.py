@@ -7,14 +7,16 @@ DATABASE_URL selects, e.g. the large council `make bench` leaves in var/:
 Each list is requested in-process through Django's whole stack, signed in as the role that opens it (a team
 manager for a team's list, a head of service for a service's, a director for the LA's), a few times to warm
 up and then `--repeat` times; it prints the median, 95th percentile and slowest time, the queries, the
-items listed and the size of the response. A list asked again reuses its compiled statement
-(casework._STATEMENTS); the "first view" columns time the same requests with that cache emptied before each
-one, as a list nobody has opened yet since the server started. The users, their sessions and access-log rows (and, on a
-database made before case tracking, its timescales table) are rolled back at the end: the database is left
-as it was."""
+items listed and the size of the response. Lists read the date's kept items (casework.work_out, made by the
+first list of the date after an import); the "first view" columns time the same requests with no items kept,
+so each works them out first, as the first list of the morning after the night's import does. Last, it times
+the working-out on its own. The users, their sessions, access-log rows and kept items (and, on a database
+made before case tracking, its timescales table) are rolled back at the end: the database is left as it
+was."""
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import re
 import statistics
@@ -25,15 +27,22 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from apps.accounts.models import Role
 from apps.core.models import OrgLevel, OrgUnit
-from apps.scorecards.casework import _STATEMENTS
+from apps.scorecards.casework import work_out
+from apps.scorecards.models import CaseWorkBuild, CaseWorkItem
 
 from .bench_pages import Command as PagesCommand
 from .bench_pages import _Rollback, percentile
 
 LISTED = re.compile(rb"<strong>([0-9,]+)</strong> item")
+
+
+def _forget_builds() -> None:
+    CaseWorkItem.objects.all().delete()
+    CaseWorkBuild.objects.all().delete()
 
 
 class Command(BaseCommand):
@@ -159,7 +168,7 @@ class Command(BaseCommand):
                         items = listed.group(1).decode()
             first = []
             for _ in range(max(3, opts["repeat"] // 3)):
-                _STATEMENTS.clear()
+                _forget_builds()
                 start = time.perf_counter()
                 response = client.get(url, secure=True)
                 if response.streaming:
@@ -171,6 +180,19 @@ class Command(BaseCommand):
                 f"{name:<22} {statistics.median(times):>10.1f} {percentile(times, 95):>8.1f} {max(times):>8.1f} "
                 f"{cold:>22} {q:>8} {items:>7} {size / 1024:>7.1f}  {url}"
             )
+
+        # The working-out itself: every kind's items across the LA, written to the kept table.
+        as_at = dt.date.fromisoformat(opts["as_at"]) if opts["as_at"] else timezone.localdate()
+        seconds = []
+        for _ in range(3):
+            _forget_builds()
+            start = time.perf_counter()
+            made = work_out(as_at)
+            seconds.append((time.perf_counter() - start) * 1000)
+        self.stdout.write(
+            f"working out the date's items (the first list of a date after an import): {made.items} items, "
+            f"median {statistics.median(seconds):.1f} ms, slowest {max(seconds):.1f} ms"
+        )
 
     def _client(self, role, unit):
         """A signed-in client of a user of the role, member of the unit (bench_pages' sign-in)."""
