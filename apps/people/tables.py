@@ -17,6 +17,8 @@ class PortalTable(tables.Table):
     class Meta:
         attrs = {"class": "table table--compact"}
         empty_text = "No children match these filters."
+        # A missing value as the booklet writes it (an en dash; django-tables2's own is an em dash).
+        default = "–"
 
 
 class DayColumn(tables.Column):
