@@ -41,10 +41,10 @@ from apps.people.models import Child
 from apps.plans.models import CINPlan, CPPlan, Visit
 from apps.scorecards.models import (
     BookletEdition,
-    CaseWorkBuild,
-    CaseWorkItem,
     BookletFile,
     BookletRecipient,
+    CaseWorkBuild,
+    CaseWorkItem,
     Commentary,
     LayoutRow,
     LayoutSection,
