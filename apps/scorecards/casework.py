@@ -80,7 +80,7 @@ from .models import CaseWorkBuild, CaseWorkItem, Timescale
 # The columns every kind's query selects, in the UNION's order. Names no record model uses for a field of its
 # own (MissingEpisode has a `kind`, Assessment a `team_id`), so each can be an annotation on every part.
 PART = ("work", "record_id", "child_pk", "team_pk", "worker_pk", "started", "due", "due_ord")
-# The columns of a kind's own query (CaseWork._part), before its due date and its team and worker are
+# The columns of a kind's own query (_part), before its due date and its team and worker are
 # worked out around it: the team and worker the record itself names (null where it names none), where the
 # timescale runs from and which of its steps runs.
 INNER = ("work", "record_id", "child_pk", "rec_team", "rec_worker", "started", "step")
@@ -188,7 +188,7 @@ def _due_ord_sql(started, step: Step):
 def with_steps(qs, *branches):
     """`qs` with `_step`, the index of the step that runs from its `_from`, and the steps: branches are
     (condition, step) pairs, the first whose condition holds, the last one's (condition None) otherwise.
-    The due date itself is worked out from `_from` and `_step` outside the part (CaseWork._part_sql), so
+    The due date itself is worked out from `_from` and `_step` outside the part (_part_sql), so
     that `_from`, often a correlated subquery, is evaluated once per row rather than once in every place
     a due date, its ordinal and the state filter would repeat it."""
     *whens, _ = branches
@@ -221,7 +221,7 @@ def compile_sql(expression) -> tuple[str, list]:
     return sql, list(params)
 
 
-# A column of the subquery a part's due date is worked out around (CaseWork._part_sql): `alias` is one of
+# A column of the subquery a part's due date is worked out around (_part_sql): `alias` is one of
 # that statement's own literals, never a value.
 def _started(alias: str):
     return RawSQL(f"{alias}.started", (), output_field=DateField())  # noqa: S611

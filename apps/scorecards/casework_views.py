@@ -217,8 +217,8 @@ class CaseworkView(ChildLevelListView):
         return kwargs | {"teams": self.filter_teams, "workers": workers}
 
     def get_table_data(self):
-        # The items as a list, read once (CaseWork.rows): the page, its count and a sort by any column come
-        # from the same read rather than a COUNT and a page query over the UNION.
+        # The items as a list, read once (CaseWork.rows, from the date's kept items): the page, its count
+        # and a sort by any column come from the same read.
         return self.object_list.rows()
 
     def as_at(self) -> dt.date:
