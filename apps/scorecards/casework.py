@@ -534,7 +534,7 @@ def _part(as_at: dt.date, kind, scale: Scale):
     return qs.values(*INNER), steps
 
 
-def _part_sql(kind, qs, steps, scale: Scale, today_ord: int) -> tuple[str, list]:
+def _part_sql(qs, steps, scale: Scale, today_ord: int) -> tuple[str, list]:
     """A part's items with their due date and its ordinal, worked out once per row from the start and the
     step (both fenced, see fence()), and only those due soon or overdue."""
     sql, params = qs.query.get_compiler(using=qs.db).as_sql()
@@ -559,7 +559,7 @@ def items_sql(as_at: dt.date, scales: dict) -> tuple[str, list]:
     parts = []
     for kind in PARTS:
         qs, steps = _part(as_at, kind, scales[str(kind)])
-        parts.append(_part_sql(kind, qs, steps, scales[str(kind)], today_ord))
+        parts.append(_part_sql(qs, steps, scales[str(kind)], today_ord))
     # Every piece is compiled by Django or written here; no value reaches the SQL but as a parameter.
     union = " UNION ALL ".join(f"SELECT * FROM ({sql}) x{i}" for i, (sql, _) in enumerate(parts))  # noqa: S608
     params = [p for _, ps in parts for p in ps]
@@ -573,9 +573,9 @@ def items_sql(as_at: dt.date, scales: dict) -> tuple[str, list]:
     return sql, [*team_params, *worker_params, *params]
 
 
-def kept_build(as_at: dt.date, scales: dict, version: int | None = None) -> CaseWorkBuild | None:
-    """The kept working-out for this date, these timescales and the records of the latest import."""
-    version = data_version() if version is None else version
+def kept_build(as_at: dt.date, scales: dict, version: int | None) -> CaseWorkBuild | None:
+    """The kept working-out for this date, these timescales and the records of the import `version`
+    (imports.selectors.data_version)."""
     return (
         CaseWorkBuild.objects.filter(as_at=as_at, data_version=version or 0, scales_key=scales_key(scales))
         .order_by("-pk")
@@ -583,12 +583,12 @@ def kept_build(as_at: dt.date, scales: dict, version: int | None = None) -> Case
     )
 
 
-def work_out(as_at: dt.date, scales: dict | None = None) -> CaseWorkBuild:
+def work_out(as_at: dt.date, scales: dict | None = None, version: int | None = None) -> CaseWorkBuild:
     """Work out and keep every item of open work as at the date (items_sql, written by one INSERT ...
     SELECT in the database), then let builds no reader can want any more go. In one transaction: a list
     never sees a build half made. Two first views at once may each make one; the later is read."""
     scales = scales or timescales()
-    version = data_version() or 0
+    version = (data_version() if version is None else version) or 0
     started = time.perf_counter()
     with transaction.atomic():
         made = CaseWorkBuild.objects.create(as_at=as_at, data_version=version, scales_key=scales_key(scales))
@@ -612,18 +612,24 @@ def work_out(as_at: dt.date, scales: dict | None = None) -> CaseWorkBuild:
     return made
 
 
+def kept_or_work_out(as_at: dt.date, scales: dict) -> CaseWorkBuild:
+    """The date's kept items for the records of the latest import, worked out now if there are none."""
+    version = data_version()
+    return kept_build(as_at, scales, version) or work_out(as_at, scales, version)
+
+
 def _prune(made: CaseWorkBuild) -> None:
-    """Builds of an older import or of other dates, once no list still reading them can be (a few
-    minutes), and any beyond the newest BUILDS_KEPT."""
+    """Builds of an older import or of other timescales, and any beyond the newest BUILDS_KEPT, once no
+    list still reading them can be (a few minutes old). Their items go with them (one cascaded DELETE)."""
     settled = timezone.now() - dt.timedelta(minutes=BUILD_KEPT_MINUTES)
-    old = CaseWorkBuild.objects.filter(built_at__lt=settled).exclude(pk=made.pk)
-    stale = old.exclude(data_version=made.data_version, scales_key=made.scales_key)
-    beyond = CaseWorkBuild.objects.order_by("-pk").values_list("pk", flat=True)[BUILDS_KEPT:]
-    gone = list(stale.values_list("pk", flat=True)) + list(
-        old.filter(pk__in=list(beyond)).values_list("pk", flat=True)
-    )
+    current = (made.data_version, made.scales_key)
+    builds = CaseWorkBuild.objects.order_by("-pk").values_list("pk", "data_version", "scales_key", "built_at")
+    gone = [
+        pk
+        for i, (pk, version, key, built_at) in enumerate(builds)
+        if pk != made.pk and built_at < settled and ((version, key) != current or i >= BUILDS_KEPT)
+    ]
     if gone:
-        CaseWorkItem.objects.filter(build_id__in=gone).delete()
         CaseWorkBuild.objects.filter(pk__in=gone).delete()
 
 
@@ -685,7 +691,7 @@ class CaseWork:
     def build(self) -> CaseWorkBuild:
         """The date's kept items, made now if there are none for the latest import and these timescales."""
         if "build" not in self._cache:
-            self._cache["build"] = kept_build(self.as_at, self.scales) or work_out(self.as_at, self.scales)
+            self._cache["build"] = kept_or_work_out(self.as_at, self.scales)
         return self._cache["build"]
 
     def items(self):

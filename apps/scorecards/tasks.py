@@ -70,6 +70,4 @@ def casework_today() -> int:
 
     from . import casework
 
-    today, scales = timezone.localdate(), casework.timescales()
-    kept = casework.kept_build(today, scales) or casework.work_out(today, scales)
-    return kept.items
+    return casework.kept_or_work_out(timezone.localdate(), casework.timescales()).items
